@@ -1,0 +1,7 @@
+#pragma once
+// One Init function per binding file; addon.cpp calls each.
+#include <napi.h>
+
+namespace cartridge::binding {
+void InitBuildInfo(Napi::Env env, Napi::Object exports);
+}  // namespace cartridge::binding
