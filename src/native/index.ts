@@ -11,7 +11,9 @@ const require = createRequire(import.meta.url);
 /** Where the addon was built: `release` (default) or `debug` (ASan + UBSan build). */
 export type NativeBuild = 'release' | 'debug';
 
+/** The addon file to load: $CARTRIDGE_ADDON if set, else the release or debug build. */
 export function addonPath(build: NativeBuild = nativeBuildFromEnv()): string {
+  if (process.env.CARTRIDGE_ADDON) return process.env.CARTRIDGE_ADDON;
   return build === 'debug'
     ? join(packageRoot, 'build-debug', 'Debug', 'cartridge.node')
     : join(packageRoot, 'build', 'Release', 'cartridge.node');

@@ -1,0 +1,7 @@
+// Every subcommand registers itself on the program; add a line here per command.
+import type { Command } from 'commander';
+import { registerConfigCommand } from './config.js';
+
+export function registerCommands(program: Command): void {
+  registerConfigCommand(program);
+}
