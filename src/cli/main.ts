@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { registerCommands } from './commands/index.js';
+import { UsageError } from './errors.js';
 import { packageVersion } from './version.js';
 
 export function buildProgram(): Command {
@@ -32,9 +33,4 @@ export async function main(argv: string[]): Promise<void> {
     process.stderr.write(`cartridge: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   }
-}
-
-/** A user error (bad argument, missing file): printed without a stack trace, exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
 }
