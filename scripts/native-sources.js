@@ -3,7 +3,11 @@
 // so binding.gyp builds exactly what cmake-js builds without a second list to maintain.
 import { readFileSync } from 'node:fs';
 
-const lists = { core: 'CARTRIDGE_CORE_SOURCES', binding: 'CARTRIDGE_BINDING_SOURCES', tests: 'CARTRIDGE_TEST_SOURCES' };
+const lists = {
+  core: 'CARTRIDGE_CORE_SOURCES',
+  binding: 'CARTRIDGE_BINDING_SOURCES',
+  tests: 'CARTRIDGE_TEST_SOURCES',
+};
 const name = lists[process.argv[2]];
 if (!name) {
   process.stderr.write(`usage: native-sources.js ${Object.keys(lists).join('|')}\n`);

@@ -10,7 +10,10 @@ const jobs = String(Math.max(1, cpus().length));
 
 function run(command, args, env = {}) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const tee = (stream, target) =>
       stream.on('data', (chunk) => {
@@ -31,7 +34,9 @@ function count(output, pattern) {
 
 function findTorchPython() {
   const candidates = [process.env.CARTRIDGE_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean);
-  return candidates.find((python) => spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
+  return candidates.find(
+    (python) => spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0,
+  );
 }
 
 const results = [];
@@ -57,11 +62,29 @@ if (!only || only === 'native') {
   await suite(
     'native (ASan + UBSan)',
     [
-      ['cmake', ['-S', '.', '-B', 'build-native-test', '-DCARTRIDGE_NATIVE_TESTS=ON', '-DCARTRIDGE_SANITIZE=ON', '-DCMAKE_BUILD_TYPE=Debug']],
+      [
+        'cmake',
+        [
+          '-S',
+          '.',
+          '-B',
+          'build-native-test',
+          '-DCARTRIDGE_NATIVE_TESTS=ON',
+          '-DCARTRIDGE_SANITIZE=ON',
+          '-DCMAKE_BUILD_TYPE=Debug',
+        ],
+      ],
       ['cmake', ['--build', 'build-native-test', '--parallel', jobs]],
-      ['./build-native-test/cartridge_native_tests', [], { ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'print_stacktrace=1' }],
+      [
+        './build-native-test/cartridge_native_tests',
+        [],
+        { ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'print_stacktrace=1' },
+      ],
     ],
-    (out) => ({ passed: count(out, /native: (\d+) passed/g), failed: count(out, /native: \d+ passed, (\d+) failed/g) }),
+    (out) => ({
+      passed: count(out, /native: (\d+) passed/g),
+      failed: count(out, /native: \d+ passed, (\d+) failed/g),
+    }),
   );
 }
 
@@ -86,7 +109,8 @@ if ((!only || only === 'python') && existsSync('trainer/tests')) {
 }
 
 process.stdout.write('\n=== summary ===\n');
-for (const r of results) process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name}: ${r.passed} passed, ${r.failed} failed\n`);
+for (const r of results)
+  process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name}: ${r.passed} passed, ${r.failed} failed\n`);
 const passed = results.reduce((s, r) => s + r.passed, 0);
 const failed = results.reduce((s, r) => s + r.failed, 0);
 process.stdout.write(`${passed} passed, ${failed} failed\n`);

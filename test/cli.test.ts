@@ -19,7 +19,10 @@ test('--version prints the package version', async (t) => {
 
 test('config print --json prints the effective config with sources', async (t) => {
   const { stdout } = await cli(['config', 'print', '--json'], { CARTRIDGE_MCTS_C_PUCT: '2.5' });
-  const parsed = JSON.parse(stdout) as { config: { mcts: { c_puct: number } }; sources: Record<string, string> };
+  const parsed = JSON.parse(stdout) as {
+    config: { mcts: { c_puct: number } };
+    sources: Record<string, string>;
+  };
   t.is(parsed.config.mcts.c_puct, 2.5);
   t.is(parsed.sources['mcts.c_puct'], 'env CARTRIDGE_MCTS_C_PUCT');
 });

@@ -17,7 +17,10 @@ test('defaults load and validate with no file, env or flags', (t) => {
 
 test('layers apply in order: file < env < flags, each with its source', (t) => {
   const dir = tempDir();
-  writeFileSync(join(dir, 'config.toml'), '[mcts]\nnum_simulations = 40\nc_puct = 2.0\n[common]\nenv_id = "othello"\n');
+  writeFileSync(
+    join(dir, 'config.toml'),
+    '[mcts]\nnum_simulations = 40\nc_puct = 2.0\n[common]\nenv_id = "othello"\n',
+  );
   const { config, sources } = loadConfig({
     cwd: dir,
     env: { CARTRIDGE_MCTS_NUM_SIMULATIONS: '60', CARTRIDGE_COMMON_ENV_ID: 'connect4' },
@@ -54,16 +57,22 @@ test("the seed's documented env overrides work as written", (t) => {
 });
 
 test('a bad env value names the key and the variable', (t) => {
-  const error = t.throws(() => loadConfig({ cwd: tempDir(), env: { CARTRIDGE_MCTS_NUM_SIMULATIONS: 'abc' } }), {
-    instanceOf: ConfigError,
-  });
+  const error = t.throws(
+    () => loadConfig({ cwd: tempDir(), env: { CARTRIDGE_MCTS_NUM_SIMULATIONS: 'abc' } }),
+    {
+      instanceOf: ConfigError,
+    },
+  );
   t.regex(error.message, /mcts\.num_simulations/);
   t.regex(error.message, /CARTRIDGE_MCTS_NUM_SIMULATIONS/);
 });
 
 test('unknown keys and sections in config.toml are reported, all problems at once', (t) => {
   const dir = tempDir();
-  writeFileSync(join(dir, 'config.toml'), '[mcts]\nnum_simulatons = 40\n[bogus]\nx = 1\n[web]\nport = 99999\n');
+  writeFileSync(
+    join(dir, 'config.toml'),
+    '[mcts]\nnum_simulatons = 40\n[bogus]\nx = 1\n[web]\nport = 99999\n',
+  );
   const error = t.throws(() => loadConfig({ cwd: dir, env: {} }), { instanceOf: ConfigError });
   t.is(error.problems.length, 3);
   t.regex(error.message, /mcts\.num_simulatons .*unknown key/);
@@ -72,7 +81,9 @@ test('unknown keys and sections in config.toml are reported, all problems at onc
 });
 
 test('an unknown key under a known env section is an error, other CARTRIDGE_ vars are not', (t) => {
-  t.throws(() => loadConfig({ cwd: tempDir(), env: { CARTRIDGE_MCTS_SIMS: '5' } }), { message: /mcts\.sims/ });
+  t.throws(() => loadConfig({ cwd: tempDir(), env: { CARTRIDGE_MCTS_SIMS: '5' } }), {
+    message: /mcts\.sims/,
+  });
   t.notThrows(() => loadConfig({ cwd: tempDir(), env: { CARTRIDGE_ADDON: '/x', CARTRIDGE_SOMETHING: 'y' } }));
 });
 
@@ -82,5 +93,7 @@ test('string keys keep numeric-looking env text; invalid TOML names the file', (
   const dir = tempDir();
   writeFileSync(join(dir, 'config.toml'), '[mcts\n');
   t.throws(() => loadConfig({ cwd: dir, env: {} }), { message: /config\.toml: not valid TOML/ });
-  t.throws(() => loadConfig({ cwd: dir, env: {}, configPath: 'missing.toml' }), { message: /does not exist/ });
+  t.throws(() => loadConfig({ cwd: dir, env: {}, configPath: 'missing.toml' }), {
+    message: /does not exist/,
+  });
 });

@@ -9,7 +9,10 @@ export function buildProgram(): Command {
   const program = new Command('cartridge')
     .description('AlphaZero self-play training for two-player board games')
     .version(packageVersion(), '-V, --version')
-    .option('-c, --config <path>', 'config.toml to read (default: $CARTRIDGE_CONFIG, else ./config.toml if present)')
+    .option(
+      '-c, --config <path>',
+      'config.toml to read (default: $CARTRIDGE_CONFIG, else ./config.toml if present)',
+    )
     .showHelpAfterError()
     .exitOverride();
   registerCommands(program);
@@ -30,7 +33,9 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = 2;
       return;
     }
-    process.stderr.write(`cartridge: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `cartridge: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   }
 }

@@ -9,7 +9,12 @@ import type { z } from 'zod';
 import { type CartridgeConfig, configSchema } from './schema.js';
 
 /** Environment variables with the CARTRIDGE_ prefix that are not configuration keys. */
-const NON_CONFIG_ENV = new Set(['CARTRIDGE_CONFIG', 'CARTRIDGE_ADDON', 'CARTRIDGE_NATIVE_BUILD', 'CARTRIDGE_PYTHON']);
+const NON_CONFIG_ENV = new Set([
+  'CARTRIDGE_CONFIG',
+  'CARTRIDGE_ADDON',
+  'CARTRIDGE_NATIVE_BUILD',
+  'CARTRIDGE_PYTHON',
+]);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -82,7 +87,9 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     if (!section) continue; // not a configuration variable
     const key = rest.slice(section.length + 1).toLowerCase();
     if (!(key in sections[section]!)) {
-      problems.push(`${name}: unknown key "${section}.${key}" (known: ${Object.keys(sections[section]!).join(', ')})`);
+      problems.push(
+        `${name}: unknown key "${section}.${key}" (known: ${Object.keys(sections[section]!).join(', ')})`,
+      );
       continue;
     }
     set(section, key, parseScalar(text), `env ${name}`, text);
@@ -90,7 +97,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
 
   for (const flag of options.flags ?? []) {
     const [section, key] = flag.key.split('.') as [string, string];
-    if (!sections[section] || !(key in sections[section])) throw new Error(`flag ${flag.flag} maps to unknown key ${flag.key}`);
+    if (!sections[section] || !(key in sections[section]))
+      throw new Error(`flag ${flag.flag} maps to unknown key ${flag.key}`);
     const text = typeof flag.value === 'string' ? flag.value : undefined;
     set(section, key, text === undefined ? flag.value : parseScalar(text), `flag ${flag.flag}`, text);
   }
@@ -147,7 +155,9 @@ function applyTable(
     }
     for (const [key, value] of Object.entries(body)) {
       if (!(key in fields)) {
-        problems.push(`${section}.${key} (${source}): unknown key (known: ${Object.keys(fields).join(', ')})`);
+        problems.push(
+          `${section}.${key} (${source}): unknown key (known: ${Object.keys(fields).join(', ')})`,
+        );
         continue;
       }
       set(section, key, value, source);

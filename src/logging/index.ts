@@ -20,7 +20,12 @@ export function configureLogging(options: LoggingOptions): Logger {
           level: options.level,
           transport: {
             target: 'pino-pretty',
-            options: { destination: 2, colorize: process.stderr.isTTY, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' },
+            options: {
+              destination: 2,
+              colorize: process.stderr.isTTY,
+              translateTime: 'HH:MM:ss',
+              ignore: 'pid,hostname',
+            },
           },
         });
   return root;
