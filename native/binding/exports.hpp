@@ -4,4 +4,5 @@
 
 namespace cartridge::binding {
 void InitBuildInfo(Napi::Env env, Napi::Object exports);
+void InitSolver(Napi::Env env, Napi::Object exports);
 }  // namespace cartridge::binding
