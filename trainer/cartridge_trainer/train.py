@@ -68,10 +68,11 @@ def make_optimizer(model: torch.nn.Module, o: TrainerOptions) -> torch.optim.Opt
 
 
 def _torch_load(path: str) -> Dict[str, Any]:
-    try:
+    # torch 2.x loads our checkpoint (tensors, numbers, strings) with the safe unpickler; the
+    # one in 1.13 rejects plain floats, so there the trainer reads its own file the classic way.
+    if int(torch.__version__.split(".")[0]) >= 2:
         return torch.load(path, map_location="cpu", weights_only=True)
-    except TypeError:  # a torch without weights_only
-        return torch.load(path, map_location="cpu")
+    return torch.load(path, map_location="cpu")
 
 
 def _read_json(path: str) -> Optional[Dict[str, Any]]:
