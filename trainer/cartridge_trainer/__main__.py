@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("symmetry", help="dump symmetry tables as JSON")
     s.add_argument("--games", default="tictactoe,connect4,othello,othello6")
+    s.add_argument("--vectors", action="store_true",
+                   help="also the augmentation of index vectors (observation[i] = i, policy[a] = a) per symmetry")
 
     r = sub.add_parser("roundtrip", help="export models and dump inputs and PyTorch outputs as JSON")
     r.add_argument("--out", required=True, help="folder for <game>.onnx and <game>.json")
@@ -84,10 +86,9 @@ def main(argv=None) -> int:
 
             run_bench(args)
         elif args.command == "symmetry":
-            from .games import game_spec
-            from .symmetry import symmetry_tables
+            from .symmetry import dump_symmetries
 
-            print(json.dumps({g: symmetry_tables(game_spec(g)) for g in args.games.split(",")}))
+            print(json.dumps(dump_symmetries(args.games.split(","), args.vectors)))
         elif args.command == "roundtrip":
             _set_thread_env(1)
             from .roundtrip import dump_roundtrip

@@ -9,7 +9,7 @@ from typing import Dict, List
 
 import numpy as np
 
-from .games import GameSpec
+from .games import GameSpec, game_spec
 
 
 def square_symmetric_cell(sym: int, cell: int, n: int) -> int:
@@ -74,3 +74,22 @@ class Augmenter:
     def random(self, obs: np.ndarray, policy: np.ndarray, rng: np.random.Generator):
         syms = rng.integers(0, self.count, size=obs.shape[0])
         return self.apply(obs, policy, syms)
+
+
+def dump_symmetries(games: List[str], vectors: bool) -> Dict[str, Dict[str, List[List[int]]]]:
+    """Tables per game and, with `vectors`, what the augmentation does to index vectors (the
+    cross-language test compares both with the C++ transform_observation / transform_policy)."""
+    out = {}
+    for env_id in games:
+        game = game_spec(env_id)
+        entry = symmetry_tables(game)
+        if vectors:
+            aug = Augmenter(game)
+            syms = np.arange(aug.count)
+            obs = np.tile(np.arange(game.obs_size, dtype=np.float32), (aug.count, 1))
+            pol = np.tile(np.arange(game.num_actions, dtype=np.float32), (aug.count, 1))
+            new_obs, new_pol = aug.apply(obs, pol, syms)
+            entry["observation"] = new_obs.astype(int).tolist()
+            entry["policy"] = new_pol.astype(int).tolist()
+        out[env_id] = entry
+    return out
