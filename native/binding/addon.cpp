@@ -7,6 +7,8 @@ namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   cartridge::binding::InitBuildInfo(env, exports);
   cartridge::binding::InitSolver(env, exports);
+  cartridge::binding::InitArena(env, exports);
+  cartridge::binding::InitSearcher(env, exports);
   return exports;
 }
 }  // namespace

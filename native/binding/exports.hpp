@@ -5,4 +5,6 @@
 namespace cartridge::binding {
 void InitBuildInfo(Napi::Env env, Napi::Object exports);
 void InitSolver(Napi::Env env, Napi::Object exports);
+void InitArena(Napi::Env env, Napi::Object exports);
+void InitSearcher(Napi::Env env, Napi::Object exports);
 }  // namespace cartridge::binding

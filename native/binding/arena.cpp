@@ -1,0 +1,162 @@
+// JavaScript class `SelfPlayArena`: G self-play games searched together, driven by one
+// step() call per network batch (see mcts/selfplay_arena.hpp for the contract).
+//   new SelfPlayArena({envId, numGames, simulations, maxBatch?, cPuct?, fpuReduction?,
+//                      dirichletAlpha?, dirichletEpsilon?, temperatureMoves?, temperature?,
+//                      cacheSize?, seed?})
+//   step(logits: Float32Array | null, values: Float32Array | null, observationsOut: Float32Array): number
+//   takeEpisodes(): {count, stepCounts, episodeIndices, winners, observations, legalMasks,
+//                    actions, policies, rootValues, toMove, outcomes}
+//   stats(), requestStop(discardUnfinished?), activeGames, pending, obsSize, numActions, maxBatch
+#include <napi.h>
+
+#include <cstring>
+#include <memory>
+
+#include "binding/exports.hpp"
+#include "binding/search_options.hpp"
+#include "games/registry.hpp"
+#include "mcts/selfplay_arena.hpp"
+
+namespace cartridge::binding {
+namespace {
+
+using mcts::EpisodeBatch;
+using mcts::SearchParams;
+using mcts::SearchStats;
+
+// The arena with its game type erased, so one JS class serves every game.
+class AnyArena {
+ public:
+  virtual ~AnyArena() = default;
+  virtual int step(const float* logits, const float* values, float* obs) = 0;
+  virtual int pending() const = 0;
+  virtual int max_batch() const = 0;
+  virtual int active_games() const = 0;
+  virtual void request_stop(bool discard) = 0;
+  virtual void take_episodes(EpisodeBatch& out) = 0;
+  virtual SearchStats stats() const = 0;
+  int obs_size = 0;
+  int num_actions = 0;
+};
+
+template <Game G>
+class ArenaOf final : public AnyArena {
+ public:
+  ArenaOf(const SearchParams& p, int games, int max_batch) : arena_(p, games, max_batch) {
+    obs_size = G::kInfo.obs_size;
+    num_actions = G::kInfo.num_actions;
+  }
+  int step(const float* l, const float* v, float* o) override { return arena_.step(l, v, o); }
+  int pending() const override { return arena_.pending(); }
+  int max_batch() const override { return arena_.max_batch(); }
+  int active_games() const override { return arena_.active_games(); }
+  void request_stop(bool discard) override { arena_.request_stop(discard); }
+  void take_episodes(EpisodeBatch& out) override { arena_.take_episodes(out); }
+  SearchStats stats() const override { return arena_.stats(); }
+
+ private:
+  mcts::SelfPlayArena<G> arena_;
+};
+
+template <class T, class Array>
+Array CopyOut(Napi::Env env, const std::vector<T>& v) {
+  Array a = Array::New(env, v.size());
+  if (!v.empty()) std::memcpy(a.Data(), v.data(), v.size() * sizeof(T));
+  return a;
+}
+
+class ArenaObject : public Napi::ObjectWrap<ArenaObject> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "SelfPlayArena",
+                       {
+                           InstanceMethod<&ArenaObject::Step>("step"),
+                           InstanceMethod<&ArenaObject::TakeEpisodes>("takeEpisodes"),
+                           InstanceMethod<&ArenaObject::Stats>("stats"),
+                           InstanceMethod<&ArenaObject::RequestStop>("requestStop"),
+                           InstanceAccessor<&ArenaObject::ActiveGames>("activeGames"),
+                           InstanceAccessor<&ArenaObject::Pending>("pending"),
+                           InstanceAccessor<&ArenaObject::ObsSize>("obsSize"),
+                           InstanceAccessor<&ArenaObject::NumActions>("numActions"),
+                           InstanceAccessor<&ArenaObject::MaxBatch>("maxBatch"),
+                       });
+  }
+
+  explicit ArenaObject(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ArenaObject>(info) {
+    const Napi::Object o = search::OptionsArg(info);
+    const std::string env_id = search::EnvIdOption(o);
+    const SearchParams params = search::ParamsFrom(o);
+    const int games = int(search::IntOption(o, "numGames", 64, 1, 1 << 16));
+    const int max_batch = int(search::IntOption(o, "maxBatch", 0, 0, 1 << 16));
+    const bool known = visit_game(env_id, [&]<class G>() {
+      arena_ = std::make_unique<ArenaOf<G>>(params, games, max_batch);
+    });
+    if (!known) throw Napi::RangeError::New(info.Env(), "options.envId: unknown game \"" + env_id + "\"");
+  }
+
+ private:
+  Napi::Value Step(const Napi::CallbackInfo& info) {
+    AnyArena& a = *arena_;
+    const int pending = a.pending();
+    const float* logits = nullptr;
+    const float* values = nullptr;
+    if (pending > 0) {
+      if (search::IsNullish(info, 0) || search::IsNullish(info, 1)) {
+        throw Napi::TypeError::New(info.Env(), "policyLogits and values are required: " + std::to_string(pending) +
+                                                   " leaves are waiting for their network outputs");
+      }
+      logits = search::FloatsArg(info, 0, "policyLogits", size_t(pending) * size_t(a.num_actions));
+      values = search::FloatsArg(info, 1, "values", size_t(pending));
+    }
+    float* obs = search::FloatsArg(info, 2, "observationsOut", size_t(a.max_batch()) * size_t(a.obs_size));
+    return Napi::Number::New(info.Env(), a.step(logits, values, obs));
+  }
+
+  Napi::Value TakeEpisodes(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    arena_->take_episodes(taken_);
+    const EpisodeBatch& e = taken_;
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("count", double(e.count()));
+    out.Set("stepCounts", CopyOut<int32_t, Napi::Int32Array>(env, e.step_counts));
+    std::vector<double> indices(e.episode_indices.begin(), e.episode_indices.end());
+    out.Set("episodeIndices", CopyOut<double, Napi::Float64Array>(env, indices));
+    out.Set("winners", CopyOut<int8_t, Napi::Int8Array>(env, e.winners));
+    out.Set("observations", CopyOut<float, Napi::Float32Array>(env, e.observations));
+    out.Set("legalMasks", CopyOut<uint8_t, Napi::Uint8Array>(env, e.legal_masks));
+    out.Set("actions", CopyOut<int32_t, Napi::Int32Array>(env, e.actions));
+    out.Set("policies", CopyOut<float, Napi::Float32Array>(env, e.policies));
+    out.Set("rootValues", CopyOut<float, Napi::Float32Array>(env, e.root_values));
+    out.Set("toMove", CopyOut<int8_t, Napi::Int8Array>(env, e.to_move));
+    out.Set("outcomes", CopyOut<float, Napi::Float32Array>(env, e.outcomes));
+    taken_.clear();
+    return out;
+  }
+
+  Napi::Value Stats(const Napi::CallbackInfo& info) { return search::StatsObject(info.Env(), arena_->stats()); }
+
+  Napi::Value RequestStop(const Napi::CallbackInfo& info) {
+    bool discard = false;
+    if (!search::IsNullish(info, 0)) {
+      if (!info[0].IsBoolean()) throw Napi::TypeError::New(info.Env(), "discardUnfinished must be a boolean");
+      discard = info[0].As<Napi::Boolean>().Value();
+    }
+    arena_->request_stop(discard);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value ActiveGames(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), arena_->active_games()); }
+  Napi::Value Pending(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), arena_->pending()); }
+  Napi::Value ObsSize(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), arena_->obs_size); }
+  Napi::Value NumActions(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), arena_->num_actions); }
+  Napi::Value MaxBatch(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), arena_->max_batch()); }
+
+  std::unique_ptr<AnyArena> arena_;
+  EpisodeBatch taken_;
+};
+
+}  // namespace
+
+void InitArena(Napi::Env env, Napi::Object exports) { exports.Set("SelfPlayArena", ArenaObject::Define(env)); }
+
+}  // namespace cartridge::binding
