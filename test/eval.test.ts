@@ -1,0 +1,147 @@
+// Evaluation library: mistake rates with known answers, the TicTacToe exhaustive
+// check, matches and the Elo/CI arithmetic.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import test from 'ava';
+import {
+  type Agent,
+  Connect4SolverAgent,
+  Connect4State,
+  createConnect4Solver,
+  defaultHeuristic,
+  eloDifference,
+  MctsAgent,
+  MinimaxAgent,
+  mistakeRate,
+  parsePonsPositions,
+  playMatch,
+  RandomAgent,
+  TicTacToePerfectAgent,
+  TicTacToeState,
+  tictactoeExhaustive,
+  tictactoePositions,
+  tictactoeValue,
+} from '../src/eval/index.js';
+import { UniformModel } from '../src/inference/index.js';
+
+const solver = createConnect4Solver({ tableLog2: 22 });
+const endEasy = parsePonsPositions(
+  readFileSync(join(import.meta.dirname, 'fixtures', 'pons', 'Test_L3_R1'), 'utf8'),
+);
+const sample = endEasy.slice(0, 200);
+
+/** Always the worst W/D/L move (ties: lowest column). */
+class WorstMoveAgent implements Agent {
+  readonly name = 'worst';
+  async chooseMove(state: Connect4State): Promise<number> {
+    const values = solver.analyze(state.pons(), true);
+    let worst = -1;
+    for (const a of state.legalActions()) if (worst < 0 || values[a]! < values[worst]!) worst = a;
+    return worst;
+  }
+}
+
+test('a solver-backed agent makes no mistakes', async (t) => {
+  const report = await mistakeRate(new Connect4SolverAgent(solver, { weak: true }), sample, solver);
+  t.is(report.positions, 200);
+  t.is(report.mistakes, 0);
+  t.is(report.mistakeRate, 0);
+  // Its chosen move always keeps the position's own W/D/L value.
+  for (const [i, d] of report.details.entries()) t.is(d.chosenValue, Math.sign(sample[i]!.score));
+});
+
+test('the worst-move agent errs exactly where a worse move exists', async (t) => {
+  const report = await mistakeRate(new WorstMoveAgent() as Agent, sample, solver);
+  // Counted independently: positions where the legal moves' W/D/L values are not all equal.
+  let withWorseMove = 0;
+  for (const { moves } of sample) {
+    const values = solver
+      .analyze(moves)
+      .filter((v): v is number => v !== null)
+      .map(Math.sign);
+    if (Math.min(...values) < Math.max(...values)) withWorseMove++;
+  }
+  t.true(withWorseMove > 0);
+  t.is(report.mistakes, withWorseMove);
+  t.is(report.mistakeRate, withWorseMove / 200);
+});
+
+test('strong solver agent plays the fastest win', async (t) => {
+  const state = Connect4State.fromPons('112233');
+  t.is(await new Connect4SolverAgent(solver).chooseMove(state), 3);
+});
+
+test('TicTacToe: 4,520 non-terminal positions; the game is a draw', (t) => {
+  t.is(tictactoePositions().length, 4520);
+  t.is(tictactoeValue(new TicTacToeState()), 0);
+});
+
+test('TicTacToe exhaustive check: perfect agent 100 %, random agent far below', async (t) => {
+  const perfect = await tictactoeExhaustive(new TicTacToePerfectAgent({ tieBreakSeed: 1 }));
+  t.is(perfect.positions, 4520);
+  t.is(perfect.optimalRate, 1);
+  const random = await tictactoeExhaustive(new RandomAgent(3));
+  t.true(random.optimalRate < 0.9);
+  t.is(random.optimal + random.mistakes.length, 4520);
+});
+
+test('Elo difference and its 95% interval on fixed results', (t) => {
+  // 60 W, 20 D, 20 L: score 0.7, per-game variance 0.16, standard error 0.04.
+  const e = eloDifference(60, 20, 20);
+  t.is(e.elo.toFixed(2), (-400 * Math.log10(1 / 0.7 - 1)).toFixed(2));
+  t.true(Math.abs(e.elo - 147.19) < 0.01);
+  const lowP = 0.7 - 1.959964 * 0.04;
+  t.true(Math.abs(e.low - -400 * Math.log10(1 / lowP - 1)) < 1e-9);
+  t.true(Math.abs(e.low - 86.23) < 0.01);
+  t.true(Math.abs(e.high - 218.25) < 0.01);
+  const even = eloDifference(10, 0, 10);
+  t.is(even.elo, 0);
+  t.true(Math.abs(even.low + even.high) < 1e-9);
+  t.is(eloDifference(5, 0, 0).elo, Infinity);
+});
+
+test('perfect TicTacToe never loses to random from either side; matches are deterministic', async (t) => {
+  const run = () =>
+    playMatch(new TicTacToePerfectAgent({ tieBreakSeed: 2 }), new RandomAgent(7), {
+      games: 40,
+      seed: 5,
+      newGame: () => new TicTacToeState(),
+    });
+  const result = await run();
+  t.is(result.games, 40);
+  t.is(result.losses, 0);
+  t.true(result.wins > 20);
+  t.deepEqual(await run(), result);
+  const selfPlay = await playMatch(
+    new TicTacToePerfectAgent(),
+    new TicTacToePerfectAgent({ tieBreakSeed: 3 }),
+    {
+      games: 10,
+      seed: 1,
+      newGame: () => new TicTacToeState(),
+    },
+  );
+  t.is(selfPlay.draws, 10);
+});
+
+test('minimax and MCTS agents beat random at TicTacToe and play legal Connect4', async (t) => {
+  const minimax = new MinimaxAgent(4, defaultHeuristic('tictactoe'), 1);
+  const m = await playMatch(minimax, new RandomAgent(2), {
+    games: 20,
+    seed: 3,
+    newGame: () => new TicTacToeState(),
+  });
+  t.true(m.wins > m.losses);
+  const mcts = new MctsAgent(new UniformModel(29, 9), { simulations: 200 });
+  const r = await playMatch(mcts, new RandomAgent(4), {
+    games: 20,
+    seed: 3,
+    newGame: () => new TicTacToeState(),
+  });
+  t.true(r.wins > r.losses);
+  // Minimax at depth 2 sees an immediate Connect4 win.
+  t.is(
+    await new MinimaxAgent(2, defaultHeuristic('connect4')).chooseMove(Connect4State.fromPons('112233')),
+    3,
+  );
+});
