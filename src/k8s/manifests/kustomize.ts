@@ -86,7 +86,8 @@ function build(dir: string): Resource[] {
   if (!file) throw new KustomizeError(`${dir}: no kustomization.yaml`);
   const k = YAML.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   for (const key of Object.keys(k)) {
-    if (!SUPPORTED_KEYS.has(key)) throw new KustomizeError(`${file}: field "${key}" is not supported by this renderer`);
+    if (!SUPPORTED_KEYS.has(key))
+      throw new KustomizeError(`${file}: field "${key}" is not supported by this renderer`);
   }
 
   const resources: Resource[] = [];
@@ -106,7 +107,8 @@ function build(dir: string): Resource[] {
     for (const patch of YAML.parseAllDocuments(text).map((d) => d.toJS() as KubeObject)) {
       if (Array.isArray(patch)) throw new KustomizeError(`${file}: JSON6902 patches are not supported`);
       const targets = resources.filter((r) => matchesPatchTarget(r, patch, spec.target));
-      if (targets.length === 0) throw new KustomizeError(`${file}: patch ${spec.path ?? ''} matches no resource`);
+      if (targets.length === 0)
+        throw new KustomizeError(`${file}: patch ${spec.path ?? ''} matches no resource`);
       for (const r of targets) {
         const keep = { name: r.object.metadata.name, kind: r.object.kind, apiVersion: r.object.apiVersion };
         r.object = strategicMerge(r.object as unknown as Json, patch as unknown as Json, '') as KubeObject;
@@ -126,7 +128,8 @@ function build(dir: string): Resource[] {
     if (Object.keys(entry).some((key) => key !== 'pairs')) {
       throw new KustomizeError(`${file}: only labels[].pairs is supported (metadata labels)`);
     }
-    for (const r of resources) r.object.metadata.labels = { ...(r.object.metadata.labels ?? {}), ...entry.pairs };
+    for (const r of resources)
+      r.object.metadata.labels = { ...(r.object.metadata.labels ?? {}), ...entry.pairs };
   }
 
   for (const image of (k.images as ImageSpec[] | undefined) ?? []) {
@@ -146,20 +149,23 @@ function applyGenerator(dir: string, gen: GeneratorSpec, resources: Resource[]):
   for (const f of gen.files ?? []) data[basename(f)] = readFileSync(resolve(dir, f), 'utf8');
   for (const literal of gen.literals ?? []) {
     const eq = literal.indexOf('=');
-    if (eq <= 0) throw new KustomizeError(`configMapGenerator ${gen.name}: literal "${literal}" is not KEY=VALUE`);
+    if (eq <= 0)
+      throw new KustomizeError(`configMapGenerator ${gen.name}: literal "${literal}" is not KEY=VALUE`);
     data[literal.slice(0, eq)] = literal.slice(eq + 1);
   }
   const behavior = gen.behavior ?? 'create';
   const existing = resources.find((r) => r.generated?.baseName === gen.name);
   if (behavior === 'create') {
-    if (existing) throw new KustomizeError(`configMapGenerator ${gen.name} already exists (use behavior: merge)`);
+    if (existing)
+      throw new KustomizeError(`configMapGenerator ${gen.name} already exists (use behavior: merge)`);
     resources.push({
       object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: gen.name }, data },
       generated: { baseName: gen.name, kind: 'ConfigMap' },
     });
     return;
   }
-  if (!existing) throw new KustomizeError(`configMapGenerator ${gen.name}: behavior ${behavior} needs a base generator`);
+  if (!existing)
+    throw new KustomizeError(`configMapGenerator ${gen.name}: behavior ${behavior} needs a base generator`);
   existing.object.data =
     behavior === 'merge' ? { ...((existing.object.data as Record<string, string>) ?? {}), ...data } : data;
 }
@@ -285,7 +291,10 @@ function rewriteConfigMapRefs(node: Json, renamed: Map<string, string>, field: s
     return;
   }
   if (!isObject(node)) return;
-  if ((field === 'configMap' || field === 'configMapRef' || field === 'configMapKeyRef') && typeof node.name === 'string') {
+  if (
+    (field === 'configMap' || field === 'configMapRef' || field === 'configMapKeyRef') &&
+    typeof node.name === 'string'
+  ) {
     node.name = renamed.get(node.name) ?? node.name;
   }
   for (const [key, value] of Object.entries(node)) rewriteConfigMapRefs(value, renamed, key);
