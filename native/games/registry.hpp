@@ -3,11 +3,13 @@
 #include <string_view>
 #include <tuple>
 
+#include "games/connect4.hpp"
+#include "games/othello.hpp"
 #include "games/tictactoe.hpp"
 
 namespace cartridge {
 
-using GameList = std::tuple<TicTacToe>;
+using GameList = std::tuple<TicTacToe, Connect4, Othello8, Othello6>;
 
 // Calls f.template operator()<G>() for the game whose env_id matches; returns
 // false when no game has that id.

@@ -1,9 +1,11 @@
 #pragma once
 // TicTacToe on 3x3; action = cell 0..8 (row * 3 + col). Player 1 plays X.
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "games/board_symmetry.hpp"
 #include "games/game.hpp"
@@ -64,16 +66,44 @@ class TicTacToe {
     return out;
   }
 
+  // Whether bytes restored from outside describe a reachable position (X moves
+  // first, counts and ply agree, hash and winner match, play stopped at a win).
+  bool valid() const {
+    if ((marks_[0] & marks_[1]) || ((marks_[0] | marks_[1]) & ~0x1FFu) || pad_[0] || pad_[1]) return false;
+    const int nx = std::popcount(unsigned(marks_[0])), no = std::popcount(unsigned(marks_[1]));
+    if (ply_ != nx + no || nx - no < 0 || nx - no > 1) return false;
+    uint64_t h = (ply_ & 1) ? kKeys.side_to_move : 0;
+    for (int c = 0; c < 9; ++c) {
+      const int owner = cell_owner(c);
+      if (owner >= 0) h ^= kKeys.piece[owner][c];
+    }
+    const bool x_line = has_line(marks_[0]), o_line = has_line(marks_[1]);
+    const int w = x_line ? 0 : o_line ? 1 : kDraw;
+    // The winner made the last move, so the counts tell who it must be.
+    if (x_line && (o_line || nx == no)) return false;
+    if (o_line && nx != no) return false;
+    return h == hash_ && w == winner_;
+  }
+
  private:
+  static bool has_line(uint16_t marks) {
+    for (uint16_t line : kLines) {
+      if ((marks & line) == line) return true;
+    }
+    return false;
+  }
+
   static constexpr std::array<uint16_t, 8> kLines = {0007, 0070, 0700, 0111, 0222, 0444, 0421, 0124};
   static constexpr ZobristKeys<9> kKeys{0x7171};
 
   uint16_t marks_[2] = {0, 0};
   int8_t ply_ = 0;
   int8_t winner_ = kDraw;
+  uint8_t pad_[2] = {0, 0};  // explicit, so the state bytes are fully determined
   uint64_t hash_ = 0;
 };
 
 static_assert(Game<TicTacToe>);
+static_assert(std::has_unique_object_representations_v<TicTacToe>);
 
 }  // namespace cartridge
