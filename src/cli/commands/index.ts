@@ -2,10 +2,12 @@
 import type { Command } from 'commander';
 import { registerConfigCommand } from './config.js';
 import { registerDbCommand } from './db.js';
+import { registerK8sCommand } from './k8s.js';
 import { registerTrainerCommand } from './trainer.js';
 
 export function registerCommands(program: Command): void {
   registerConfigCommand(program);
   registerDbCommand(program);
+  registerK8sCommand(program);
   registerTrainerCommand(program);
 }
