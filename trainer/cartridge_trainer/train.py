@@ -26,6 +26,7 @@ from .symmetry import Augmenter
 
 HISTORY_LIMIT = 2000  # loss records kept in stats.json
 CHECKPOINT_FORMAT = 1
+SAMPLE_CHUNK = 8  # batches fetched per replay sample call (the MLP step is as fast as a query)
 
 
 def lr_factor(step: int, warmup: int, total: int, min_ratio: float) -> float:
@@ -148,9 +149,12 @@ def _train(o: TrainerOptions, game: GameSpec, steps: int, device: torch.device, 
     model.train()
     started = time.perf_counter()
     lr = o.learning_rate
+    chunk = None
     for i in range(steps):
-        batch = reader.sample(o.batch_size, rng)
-        obs, pol = batch.observations, batch.policies
+        if i % SAMPLE_CHUNK == 0:  # one replay query round per SAMPLE_CHUNK batches
+            chunk = reader.sample(o.batch_size * min(SAMPLE_CHUNK, steps - i), rng)
+        rows = slice((i % SAMPLE_CHUNK) * o.batch_size, (i % SAMPLE_CHUNK + 1) * o.batch_size)
+        obs, pol, outcomes = chunk.observations[rows], chunk.policies[rows], chunk.outcomes[rows]
         if augmenter is not None:
             obs, pol = augmenter.random(obs, pol, rng)
         lr = o.learning_rate * lr_factor(step, o.warmup_steps, schedule["total_steps"], o.min_lr_ratio)
@@ -158,7 +162,7 @@ def _train(o: TrainerOptions, game: GameSpec, steps: int, device: torch.device, 
             group["lr"] = lr
         loss, policy_loss, value_loss = compute_loss(
             model, torch.from_numpy(np.ascontiguousarray(obs)).to(device),
-            torch.from_numpy(np.ascontiguousarray(pol)).to(device), torch.from_numpy(batch.outcomes).to(device),
+            torch.from_numpy(np.ascontiguousarray(pol)).to(device), torch.from_numpy(np.ascontiguousarray(outcomes)).to(device),
             game, o.policy_weight, o.value_weight)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
