@@ -1,0 +1,5 @@
+export type { BotSearch, GameCatalog, GameMeta, Position, SearchRequest, SearchResult } from './engine.js';
+export { type BotModels, type ModelInUse, WatchedBotModels } from './models.js';
+export { buildWebServer, describeGame, type WebServerOptions } from './server.js';
+export { SessionLimitError, SessionStore, type SessionStoreOptions } from './sessions.js';
+export { readTrainingStats, type TrainingStats } from './stats.js';
