@@ -1,0 +1,249 @@
+// Self-play loops for measurement, straight on the addon's SelfPlayArena and Searcher:
+// "fill this batch of observations / apply these outputs", one ORT run per batch. Used by
+// the self-play suite in-process and inside its worker threads (selfplay-worker.ts).
+import type { PolicyValueModel } from '../../src/inference/index.js';
+import { loadAddon } from '../../src/native/index.js';
+
+export interface SearchCounters {
+  simulations: number;
+  networkEvaluations: number;
+  cacheHits: number;
+  cacheLookups: number;
+  batchSteps: number;
+  moves: number;
+  episodes: number;
+}
+
+interface NativeArena {
+  step(logits: Float32Array | null, values: Float32Array | null, observationsOut: Float32Array): number;
+  takeEpisodes(): { count: number; stepCounts: Int32Array };
+  stats(): SearchCounters;
+  readonly activeGames: number;
+  readonly maxBatch: number;
+}
+
+interface NativeSearcher {
+  setRoot(moves: number[]): void;
+  advance(action: number): void;
+  begin(simulations?: number): void;
+  step(logits: Float32Array | null, values: Float32Array | null, observationsOut: Float32Array): number;
+  result(temperature?: number): { action: number };
+  stats(): SearchCounters;
+  readonly isTerminal: boolean;
+  readonly maxBatch: number;
+}
+
+interface SearchAddon {
+  SelfPlayArena: new (options: Record<string, unknown>) => NativeArena;
+  Searcher: new (options: Record<string, unknown>) => NativeSearcher;
+}
+
+/** Why the search classes cannot be used here, or undefined. */
+export function searchAddonUnavailable(): string | undefined {
+  try {
+    const addon = loadAddon();
+    if (typeof addon.SelfPlayArena !== 'function' || typeof addon.Searcher !== 'function') {
+      return 'the addon does not export SelfPlayArena and Searcher yet (native/binding/arena.cpp, searcher.cpp)';
+    }
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function searchAddon(): SearchAddon {
+  return loadAddon() as unknown as SearchAddon;
+}
+
+export interface Measured {
+  seconds: number;
+  counters: SearchCounters;
+  /** Seconds spent awaiting ORT (summed over arenas; overlaps with tree work when arenas > 1). */
+  inferenceSeconds: number;
+}
+
+export interface ArenaRunOptions {
+  envId: string;
+  simulations: number;
+  numGames: number;
+  /** Arenas sharing the model: while one waits for ORT the other searches. */
+  arenas: number;
+  cacheSize: number;
+  temperatureMoves: number;
+  seed: number;
+  warmupSeconds: number;
+  seconds: number;
+}
+
+const ZERO: SearchCounters = {
+  simulations: 0,
+  networkEvaluations: 0,
+  cacheHits: 0,
+  cacheLookups: 0,
+  batchSteps: 0,
+  moves: 0,
+  episodes: 0,
+};
+
+function add(a: SearchCounters, b: SearchCounters, sign = 1): SearchCounters {
+  const out = { ...ZERO };
+  for (const k of Object.keys(ZERO) as (keyof SearchCounters)[]) out[k] = a[k] + sign * b[k];
+  return out;
+}
+
+export function sumCounters(list: readonly SearchCounters[]): SearchCounters {
+  return list.reduce((acc, c) => add(acc, c), { ...ZERO });
+}
+
+const now = () => Number(process.hrtime.bigint()) / 1e9;
+
+/**
+ * `arenas` arenas of `numGames` games sharing one model, kept alive between measurements so
+ * later windows see games at every stage (not all at move 1).
+ */
+export class ArenaSession {
+  private readonly arenas: NativeArena[];
+  /** Plies of every game finished so far (warm-up included). */
+  readonly episodeLengths: number[] = [];
+  private readonly pendingOutputs = new Map<
+    NativeArena,
+    { logits: Float32Array | null; values: Float32Array | null }
+  >();
+
+  constructor(
+    private readonly model: PolicyValueModel,
+    o: Omit<ArenaRunOptions, 'warmupSeconds' | 'seconds'>,
+  ) {
+    const { SelfPlayArena } = searchAddon();
+    this.arenas = Array.from(
+      { length: o.arenas },
+      (_, i) =>
+        new SelfPlayArena({
+          envId: o.envId,
+          numGames: o.numGames,
+          simulations: o.simulations,
+          cacheSize: o.cacheSize,
+          temperatureMoves: o.temperatureMoves,
+          seed: o.seed * 1000 + i + 1,
+        }),
+    );
+  }
+
+  private counters(): SearchCounters {
+    return sumCounters(this.arenas.map((a) => a.stats()));
+  }
+
+  private collect(arena: NativeArena): void {
+    const { stepCounts } = arena.takeEpisodes();
+    for (const n of stepCounts) this.episodeLengths.push(n);
+  }
+
+  /** Plays until `until()` is true (checked after every batch); returns the counters' delta. */
+  private async play(until: () => boolean): Promise<{ counters: SearchCounters; inferenceSeconds: number }> {
+    const before = this.counters();
+    let inferenceSeconds = 0;
+    const loop = async (arena: NativeArena) => {
+      const obs = new Float32Array(arena.maxBatch * this.model.obsSize);
+      // A batch evaluated at the end of the previous play() is applied by this one's first step.
+      const carried = this.pendingOutputs.get(arena);
+      let logits: Float32Array | null = carried?.logits ?? null;
+      let values: Float32Array | null = carried?.values ?? null;
+      let steps = 0;
+      while (!until()) {
+        const n = arena.step(logits, values, obs);
+        if (++steps % 16 === 0) this.collect(arena);
+        if (n === 0) {
+          logits = null;
+          values = null;
+          continue;
+        }
+        const t0 = now();
+        const out = await this.model.evaluate(obs, n);
+        inferenceSeconds += now() - t0;
+        logits = out.policyLogits;
+        values = out.values;
+      }
+      this.pendingOutputs.set(arena, { logits, values });
+    };
+    await Promise.all(this.arenas.map(loop));
+    for (const a of this.arenas) this.collect(a);
+    return { counters: add(this.counters(), before, -1), inferenceSeconds };
+  }
+
+  /** Plays `warmupSeconds` unmeasured, then measures `seconds`. */
+  async measure(warmupSeconds: number, seconds: number): Promise<Measured> {
+    if (warmupSeconds > 0) {
+      const end = now() + warmupSeconds;
+      await this.play(() => now() >= end);
+    }
+    const start = now();
+    const end = start + seconds;
+    const { counters, inferenceSeconds } = await this.play(() => now() >= end);
+    return { seconds: now() - start, counters, inferenceSeconds };
+  }
+
+  /** Plays on (unmeasured) until `episodes` games have finished in total, or `capSeconds` pass. */
+  async playUntilEpisodes(episodes: number, capSeconds: number): Promise<void> {
+    const end = now() + capSeconds;
+    await this.play(() => this.episodeLengths.length >= episodes || now() >= end);
+  }
+}
+
+/** A fresh session: warm-up, then one measured window (what each sweep worker runs). */
+export async function runArenas(model: PolicyValueModel, o: ArenaRunOptions): Promise<Measured> {
+  return new ArenaSession(model, o).measure(o.warmupSeconds, o.seconds);
+}
+
+export interface SearcherRunOptions {
+  envId: string;
+  simulations: number;
+  maxBatch: number;
+  cacheSize: number;
+  /** Keep the chosen child's subtree between moves (advance) instead of a fresh tree (setRoot). */
+  treeReuse: boolean;
+  temperatureMoves: number;
+  seed: number;
+  seconds: number;
+}
+
+/** One game at a time with the single-game Searcher: the naive way, as in the seed. */
+export async function runSearcher(model: PolicyValueModel, o: SearcherRunOptions): Promise<Measured> {
+  const { Searcher } = searchAddon();
+  const searcher = new Searcher({
+    envId: o.envId,
+    simulations: o.simulations,
+    maxBatch: o.maxBatch,
+    cacheSize: o.cacheSize,
+    seed: o.seed,
+  });
+  const obs = new Float32Array(searcher.maxBatch * model.obsSize);
+  let inferenceSeconds = 0;
+  let moves: number[] = [];
+  const start = now();
+  const before = searcher.stats();
+  let episodes = 0;
+  searcher.setRoot([]);
+  while (now() - start < o.seconds) {
+    searcher.begin(o.simulations);
+    let n = searcher.step(null, null, obs);
+    while (n > 0) {
+      const t0 = now();
+      const out = await model.evaluate(obs, n);
+      inferenceSeconds += now() - t0;
+      n = searcher.step(out.policyLogits, out.values, obs);
+    }
+    const { action } = searcher.result(moves.length < o.temperatureMoves ? 1 : 0);
+    moves.push(action);
+    if (o.treeReuse) searcher.advance(action);
+    else searcher.setRoot(moves);
+    if (searcher.isTerminal) {
+      episodes++;
+      moves = [];
+      searcher.setRoot(moves);
+    }
+  }
+  const seconds = now() - start;
+  const counters = add(searcher.stats(), before, -1);
+  counters.episodes = episodes;
+  return { seconds, counters, inferenceSeconds };
+}

@@ -1,0 +1,322 @@
+// Self-play throughput with the real pieces (C++ arena + ORT, default nets): evaluations,
+// positions and games per second, batch fill, cache hit rate, and the efficiency ratio
+// against raw ORT at the same batch and threads measured in the same run. Then the
+// workers × games-per-worker sweep and the ablation (naive batch-1 search vs the arena).
+import { Worker } from 'node:worker_threads';
+import type { BenchSuite, SuiteContext } from '../../src/bench/index.js';
+import { makeFigure, summarize } from '../../src/bench/index.js';
+import { OnnxModel } from '../../src/inference/index.js';
+import { measureRawInference } from './inference.js';
+import { type DefaultNet, defaultNetsUnavailable, exportDefaultNets } from './nets.js';
+import {
+  type ArenaRunOptions,
+  ArenaSession,
+  type Measured,
+  runArenas,
+  runSearcher,
+  searchAddonUnavailable,
+  sumCounters,
+} from './selfplay-driver.js';
+
+const GAMES = ['tictactoe', 'connect4'];
+/** Plies played with temperature 1 (visit-proportional), then greedy: what keeps games varied. */
+const TEMPERATURE_MOVES: Record<string, number> = { tictactoe: 4, connect4: 10 };
+
+interface Knobs {
+  simulations: number;
+  gamesPerWorker: number;
+  arenasPerWorker: number;
+  intraOpThreads: number;
+  cacheSize: number;
+}
+
+function knobs(config: unknown, quick: boolean): Knobs {
+  const c = (config ?? {}) as {
+    mcts?: { num_simulations?: number; cache_size?: number };
+    actor?: { games_per_worker?: number; arenas_per_worker?: number; intra_op_threads?: number };
+  };
+  return {
+    simulations: quick ? 16 : (c.mcts?.num_simulations ?? 100),
+    gamesPerWorker: quick ? 16 : (c.actor?.games_per_worker ?? 64),
+    arenasPerWorker: c.actor?.arenas_per_worker ?? 2,
+    intraOpThreads: c.actor?.intra_op_threads ?? 1,
+    cacheSize: c.mcts?.cache_size ?? 65536,
+  };
+}
+
+function rates(m: Measured) {
+  const c = m.counters;
+  return {
+    evaluations: c.networkEvaluations / m.seconds,
+    positions: c.moves / m.seconds,
+    batchFill: c.batchSteps === 0 ? 0 : c.networkEvaluations / c.batchSteps,
+    cacheHitRate: c.cacheLookups === 0 ? 0 : c.cacheHits / c.cacheLookups,
+  };
+}
+
+// Worker threads do not inherit the main thread's tsx loader: register it, then load the .ts worker.
+const WORKER_BOOTSTRAP = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(
+  new URL('./selfplay-worker.ts', import.meta.url).href,
+)}); });`;
+
+/** Runs `workers` worker threads, each with its own ORT session and arenas, over one common window. */
+async function runWorkers(
+  net: DefaultNet,
+  workers: number,
+  intraOpThreads: number,
+  run: ArenaRunOptions,
+): Promise<Measured> {
+  const threads = Array.from(
+    { length: workers },
+    (_, i) =>
+      new Worker(WORKER_BOOTSTRAP, {
+        eval: true,
+        workerData: {
+          modelPath: net.path,
+          obsSize: net.obsSize,
+          numActions: net.numActions,
+          intraOpThreads,
+          run: { ...run, seed: run.seed * 100 + i },
+        },
+      }),
+  );
+  try {
+    const ready = threads.map(
+      (w) =>
+        new Promise<void>((resolve, reject) => {
+          w.once('message', () => resolve());
+          w.once('error', reject);
+        }),
+    );
+    await Promise.all(ready);
+    const results = threads.map(
+      (w) =>
+        new Promise<Measured>((resolve, reject) => {
+          w.once('message', (m: { ok: boolean; measured?: Measured; error?: string }) =>
+            m.ok ? resolve(m.measured!) : reject(new Error(`self-play worker failed: ${m.error}`)),
+          );
+          w.once('error', reject);
+        }),
+    );
+    for (const w of threads) w.postMessage('go');
+    const measured = await Promise.all(results);
+    return {
+      seconds: summarize(measured.map((m) => m.seconds)).median,
+      counters: sumCounters(measured.map((m) => m.counters)),
+      inferenceSeconds: measured.reduce((s, m) => s + m.inferenceSeconds, 0),
+    };
+  } finally {
+    await Promise.all(threads.map((w) => w.terminate()));
+  }
+}
+
+async function headline(ctx: SuiteContext, net: DefaultNet, k: Knobs): Promise<void> {
+  const seconds = ctx.quick ? 0.6 : 3;
+  const model = await OnnxModel.load(net.path, net, { intraOpThreads: k.intraOpThreads });
+  try {
+    const session = new ArenaSession(model, {
+      envId: net.envId,
+      simulations: k.simulations,
+      numGames: k.gamesPerWorker,
+      arenas: k.arenasPerWorker,
+      cacheSize: k.cacheSize,
+      temperatureMoves: TEMPERATURE_MOVES[net.envId] ?? 8,
+      seed: 1,
+    });
+    const runs: ReturnType<typeof rates>[] = [];
+    for (let r = 0; r < ctx.repeats; r++) {
+      runs.push(rates(await session.measure(r === 0 ? (ctx.quick ? 0.2 : 0.5) : 0, seconds)));
+    }
+    const params = {
+      game: net.envId,
+      workers: 1,
+      games: k.gamesPerWorker,
+      arenas: k.arenasPerWorker,
+      sims: k.simulations,
+      threads: k.intraOpThreads,
+    };
+    const record = (name: string, unit: string, pick: (r: ReturnType<typeof rates>) => number) =>
+      ctx.record(makeFigure(name, unit, params, runs.map(pick)));
+    record('self-play evaluations/s', 'evals/s', (r) => r.evaluations);
+    record('self-play positions/s', 'positions/s', (r) => r.positions);
+    // All games start together, so a short window may see no game end: games/s is the
+    // steady-state rate, positions/s ÷ mean game length (lengths of the games this run finished).
+    const wanted = Math.min(16, k.gamesPerWorker * k.arenasPerWorker);
+    await session.playUntilEpisodes(wanted, ctx.quick ? 5 : 60);
+    if (session.episodeLengths.length > 0) {
+      const lengths = session.episodeLengths;
+      const meanLength = lengths.reduce((a, b) => a + b, 0) / lengths.length;
+      ctx.record(makeFigure('mean game length', 'plies', params, [meanLength]));
+      record('self-play games/s', 'games/s', (r) => r.positions / meanLength);
+      ctx.note(
+        `${net.envId}: games/s = positions/s ÷ mean length of ${lengths.length} finished self-play games`,
+      );
+    } else {
+      ctx.note(`${net.envId}: no self-play game finished within the time cap, so no games/s figure`);
+    }
+    record('average batch fill', 'leaves/batch', (r) => r.batchFill);
+    record('cache hit rate', 'fraction', (r) => r.cacheHitRate);
+    // The ceiling at the batch self-play actually ran, same threads, same process, now.
+    const batch = Math.max(1, Math.round(summarize(runs.map((r) => r.batchFill)).median));
+    const raw = await measureRawInference(model, batch, ctx.repeats, ctx.quick ? 0.05 : 0.4);
+    const rawMedian = summarize(raw).median;
+    ctx.record(makeFigure('raw ORT evaluations/s at self-play batch', 'evals/s', { ...params, batch }, raw));
+    ctx.record(
+      makeFigure(
+        'efficiency ratio (self-play evals/s ÷ raw ORT evals/s)',
+        'ratio',
+        { ...params, batch },
+        runs.map((r) => r.evaluations / rawMedian),
+      ),
+    );
+  } finally {
+    await model.release();
+  }
+}
+
+async function sweep(ctx: SuiteContext, net: DefaultNet, k: Knobs): Promise<void> {
+  const workerCounts = [1, 2];
+  const gameCounts = [16, 64, 256];
+  let best: { evaluations: number; label: string } | undefined;
+  for (const workers of workerCounts) {
+    for (const games of gameCounts) {
+      ctx.progress(`sweep ${net.envId}: workers=${workers} games/worker=${games}`);
+      const runs: ReturnType<typeof rates>[] = [];
+      for (let r = 0; r < ctx.repeats; r++) {
+        const m = await runWorkers(net, workers, k.intraOpThreads, {
+          envId: net.envId,
+          simulations: k.simulations,
+          numGames: games,
+          arenas: k.arenasPerWorker,
+          cacheSize: k.cacheSize,
+          temperatureMoves: TEMPERATURE_MOVES[net.envId] ?? 8,
+          seed: r + 1,
+          warmupSeconds: 0.5,
+          seconds: 2,
+        });
+        runs.push(rates(m));
+      }
+      const params = { game: net.envId, workers, games, arenas: k.arenasPerWorker, sims: k.simulations };
+      const evals = makeFigure(
+        'sweep evaluations/s',
+        'evals/s',
+        params,
+        runs.map((r) => r.evaluations),
+      );
+      ctx.record(evals);
+      ctx.record(
+        makeFigure(
+          'sweep positions/s',
+          'positions/s',
+          params,
+          runs.map((r) => r.positions),
+        ),
+      );
+      if (!best || evals.median > best.evaluations) {
+        best = { evaluations: evals.median, label: `workers=${workers} games_per_worker=${games}` };
+      }
+    }
+  }
+  if (best) ctx.note(`${net.envId}: best sweep setting on this machine: ${best.label}`);
+}
+
+async function ablation(ctx: SuiteContext, net: DefaultNet, k: Knobs): Promise<void> {
+  const seconds = 2;
+  const temperatureMoves = TEMPERATURE_MOVES[net.envId] ?? 8;
+  const model = await OnnxModel.load(net.path, net, { intraOpThreads: k.intraOpThreads });
+  const arena = (games: number, arenas: number, cacheSize: number) => (seed: number) =>
+    runArenas(model, {
+      envId: net.envId,
+      simulations: k.simulations,
+      numGames: games,
+      arenas,
+      cacheSize,
+      temperatureMoves,
+      seed,
+      warmupSeconds: 0.3,
+      seconds,
+    });
+  const searcher = (treeReuse: boolean, cacheSize: number) => (seed: number) =>
+    runSearcher(model, {
+      envId: net.envId,
+      simulations: k.simulations,
+      maxBatch: 1,
+      cacheSize,
+      treeReuse,
+      temperatureMoves,
+      seed,
+      seconds,
+    });
+  const setups: [string, (seed: number) => Promise<Measured>][] = [
+    ['naive: one game, batch 1, no tree reuse, no cache', searcher(false, 0)],
+    ['naive + tree reuse', searcher(true, 0)],
+    ['naive + tree reuse + cache', searcher(true, k.cacheSize)],
+    [
+      `arena: ${k.gamesPerWorker} games × ${k.arenasPerWorker} arenas, cache`,
+      arena(k.gamesPerWorker, k.arenasPerWorker, k.cacheSize),
+    ],
+    ['arena without overlap (1 arena)', arena(k.gamesPerWorker, 1, k.cacheSize)],
+    ['arena without cache', arena(k.gamesPerWorker, k.arenasPerWorker, 0)],
+    ['arena without batching (1 game, batch 1)', arena(1, 1, k.cacheSize)],
+  ];
+  try {
+    let naive = 0;
+    for (const [setup, run] of setups) {
+      ctx.progress(`ablation ${net.envId}: ${setup}`);
+      const runs: ReturnType<typeof rates>[] = [];
+      for (let r = 0; r < ctx.repeats; r++) runs.push(rates(await run(r + 1)));
+      const params = { game: net.envId, setup, sims: k.simulations };
+      const positions = makeFigure(
+        'ablation positions/s',
+        'positions/s',
+        params,
+        runs.map((r) => r.positions),
+      );
+      if (naive === 0) naive = positions.median;
+      ctx.record(positions);
+      ctx.record(
+        makeFigure(
+          'ablation evaluations/s',
+          'evals/s',
+          params,
+          runs.map((r) => r.evaluations),
+        ),
+      );
+      ctx.record(
+        makeFigure(
+          'ablation speed-up vs naive',
+          '×',
+          params,
+          runs.map((r) => r.positions / naive),
+        ),
+      );
+    }
+  } finally {
+    await model.release();
+  }
+  ctx.note(
+    `${net.envId} ablation: the arena always keeps the chosen subtree, so tree reuse is measured on the naive ` +
+      'searcher (rows 1→2); the searcher plays without root noise, the arena with it.',
+  );
+}
+
+async function run(ctx: SuiteContext): Promise<void> {
+  const k = knobs(ctx.config, ctx.quick);
+  ctx.progress(`exporting default nets for ${GAMES.join(', ')}`);
+  const nets = exportDefaultNets(ctx.scratchDir, GAMES);
+  for (const net of nets) ctx.note(`${net.envId}: ${net.description}, ${k.simulations} simulations/move`);
+  for (const net of nets) await headline(ctx, net, k);
+  if (ctx.quick) {
+    ctx.note('quick mode: the workers × games sweep and the ablation run only in a full run');
+    return;
+  }
+  for (const net of nets) await sweep(ctx, net, k);
+  for (const net of nets) await ablation(ctx, net, k);
+}
+
+export const selfplaySuite: BenchSuite = {
+  name: 'selfplay',
+  description: 'self-play evals/positions/games per second, efficiency ratio, worker sweep, ablation',
+  unavailable: async () => searchAddonUnavailable() ?? defaultNetsUnavailable(),
+  run,
+};
