@@ -2,9 +2,11 @@
 // overlay: a full iteration loop (actors up, actors to 0 during the trainer Job, model published,
 // next iteration), a failed Job retried, Job garbage collection, leader election, and the RBAC
 // Role compared with the calls the controller actually made.
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import test from 'ava';
 import {
   createKubeClients,
@@ -19,7 +21,12 @@ import { KubeSimulator, type Obj } from './helpers/k8s-simulator.js';
 
 const NS = 'cartridge';
 
-async function startCluster(): Promise<{ sim: KubeSimulator; clients: KubeClients; dataDir: string }> {
+async function startCluster(): Promise<{
+  sim: KubeSimulator;
+  clients: KubeClients;
+  dataDir: string;
+  server: string;
+}> {
   const sim = new KubeSimulator();
   const server = await sim.start();
   // What `kubectl apply -k k8s/overlays/kind` would have created.
@@ -29,7 +36,7 @@ async function startCluster(): Promise<{ sim: KubeSimulator; clients: KubeClient
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'cartridge-k8s-'));
   mkdirSync(join(dataDir, 'models'));
-  return { sim, clients: createKubeClients({ server }), dataDir };
+  return { sim, clients: createKubeClients({ server }), dataDir, server };
 }
 
 /** A stand-in for the trainer pod: publishes models/latest.onnx and stats.json on the "shared volume". */
@@ -291,4 +298,26 @@ test('RBAC: the Role grants exactly the calls the controller makes', async (t) =
     sim.log.every((r) => r.namespace === NS),
     'every call stays in the namespace',
   );
+});
+
+test('cartridge k8s scale and status talk to the API', async (t) => {
+  const { sim, server: url } = await startCluster();
+  t.teardown(() => sim.stop());
+  const run = promisify(execFile);
+  const scaled = await run(process.execPath, [
+    'bin/cartridge.js',
+    'k8s',
+    'scale',
+    '--actors',
+    '4',
+    '--server',
+    url,
+  ]);
+  t.is(scaled.stdout.trim(), 'cartridge/cartridge-actor: 0 -> 4 replicas');
+  t.is(sim.get('deployments', NS, 'cartridge-actor')!.spec!.replicas, 4);
+  await new Promise((r) => setTimeout(r, 50));
+  const status = await run(process.execPath, ['bin/cartridge.js', 'k8s', 'status', '--server', url]);
+  t.regex(status.stdout, /actors: 4\/4 ready \(deployment cartridge-actor\)/);
+  t.regex(status.stdout, /trainer jobs: none/);
+  t.regex(status.stdout, /leader: none/);
 });
