@@ -4,6 +4,7 @@
 //   env_id = E, redraw the misses until n rows are collected. Rejection makes it exactly uniform over E's
 //   rows in the window despite seq gaps and rows of other envs; sampling is with replacement. After a
 //   bounded number of rounds, fall back to an index scan of the window.
+import { ReplayError } from './retry.js';
 import { mulberry32 } from './rng.js';
 import { readFloat32Into } from './transitions.js';
 import type { SampleBatch, SampleOptions } from './types.js';
@@ -44,7 +45,8 @@ export async function sampleWindow(
   checkSampleArgs(envId, n, options);
   const rng = options.rng ?? mulberry32(options.seed ?? Date.now());
   const bounds = await source.windowBounds(envId, options.window);
-  if (!bounds) throw new Error(`replay: no transitions for env_id ${JSON.stringify(envId)} to sample from`);
+  if (!bounds)
+    throw new ReplayError(`replay: no transitions for env_id ${JSON.stringify(envId)} to sample from`);
   const { lo, hi } = bounds;
   const span = hi - lo + 1;
   const picked: SampledRow[] = [];
@@ -69,7 +71,7 @@ export async function sampleWindow(
   if (picked.length < n) {
     // Pathologically sparse window (e.g. E's rows interleaved with many of other envs): scan it once.
     const seqs = await source.scanSeqs(envId, lo, hi);
-    if (seqs.length === 0) throw new Error(`replay: window of ${JSON.stringify(envId)} is empty`);
+    if (seqs.length === 0) throw new ReplayError(`replay: window of ${JSON.stringify(envId)} is empty`);
     const chosen: number[] = [];
     while (picked.length + chosen.length < n) chosen.push(seqs[Math.floor(rng() * seqs.length)]!);
     const found = new Map<number, SampledRow>();
@@ -77,7 +79,7 @@ export async function sampleWindow(
     for (const seq of chosen) {
       const row = found.get(seq);
       if (!row)
-        throw new Error(`replay: transition seq ${seq} vanished while sampling (pruned concurrently?)`);
+        throw new ReplayError(`replay: transition seq ${seq} vanished while sampling (pruned concurrently?)`);
       picked.push(row);
     }
   }
@@ -96,7 +98,7 @@ function assemble(envId: string, rows: SampledRow[]): SampleBatch {
   for (let i = 0; i < n; i++) {
     const row = rows[i]!;
     if (row.observation.byteLength !== obsSize * 4 || row.policyProbs.byteLength !== numActions * 4) {
-      throw new Error(
+      throw new ReplayError(
         `replay: transitions of ${JSON.stringify(envId)} disagree on obs_size/num_actions (seq ${row.seq})`,
       );
     }
