@@ -6,6 +6,7 @@
 namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   cartridge::binding::InitBuildInfo(env, exports);
+  cartridge::binding::InitGame(env, exports);
   cartridge::binding::InitSolver(env, exports);
   cartridge::binding::InitArena(env, exports);
   cartridge::binding::InitSearcher(env, exports);

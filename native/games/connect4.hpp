@@ -16,6 +16,20 @@
 
 namespace cartridge {
 
+// Moves bits 7c (c = 0..6) to bits c with one multiply: the partial products
+// never collide inside bits 42..48 (verified for every pattern below).
+constexpr uint64_t connect4_gather_columns(uint64_t spread) { return (spread * 0x41041041040ull) >> 42 & 0x7F; }
+
+constexpr bool connect4_gather_is_exact() {
+  for (uint64_t m = 0; m < 128; ++m) {
+    uint64_t spread = 0;
+    for (int c = 0; c < 7; ++c) spread |= (m >> c & 1) << (c * 7);
+    if (connect4_gather_columns(spread) != m) return false;
+  }
+  return true;
+}
+static_assert(connect4_gather_is_exact());
+
 class Connect4 {
  public:
   static constexpr int kWidth = 7;
@@ -39,12 +53,8 @@ class Connect4 {
   ActionSet legal_actions() const {
     ActionSet set;
     if (is_terminal()) return set;
-    const uint64_t occupied = discs_[0] | discs_[1];
-    uint64_t cols = 0;
-    for (int c = 0; c < kWidth; ++c) {
-      if (!(occupied & top_bit(c))) cols |= uint64_t{1} << c;
-    }
-    set.set_word(0, cols);
+    // Open tops sit at bits 7c + 5; shift them to 7c and gather.
+    set.set_word(0, connect4_gather_columns((~(discs_[0] | discs_[1]) & kTopRow) >> (kHeight - 1)));
     return set;
   }
 
@@ -112,6 +122,7 @@ class Connect4 {
   static constexpr uint64_t top_bit(int col) { return bit_of(kHeight - 1, col); }
   static constexpr uint64_t column_bits(int col) { return ((uint64_t{1} << kHeight) - 1) << (col * (kHeight + 1)); }
   static constexpr uint64_t kBoard = 0xFDFBF7EFDFBFull;  // the low 6 bits of each 7-bit column
+  static constexpr uint64_t kTopRow = 0x810204081020ull;  // bit 7c + 5 for each column c
 
   // Four in a row along any direction: vertical (shift 1), horizontal (7),
   // and the two diagonals (6, 8). The spare top bit stops wrap-around.

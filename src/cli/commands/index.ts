@@ -4,6 +4,7 @@ import { registerConfigCommand } from './config.js';
 import { registerDbCommand } from './db.js';
 import { registerEvalCommand } from './eval.js';
 import { registerK8sCommand } from './k8s.js';
+import { registerPerftCommand } from './perft.js';
 import { registerSolveCommand } from './solve.js';
 import { registerTrainerCommand } from './trainer.js';
 
@@ -12,6 +13,7 @@ export function registerCommands(program: Command): void {
   registerDbCommand(program);
   registerEvalCommand(program);
   registerK8sCommand(program);
+  registerPerftCommand(program);
   registerSolveCommand(program);
   registerTrainerCommand(program);
 }
