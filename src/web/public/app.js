@@ -51,6 +51,7 @@ function render() {
   renderBoard(els.board, busy ? { ...state, legalMoves: [] } : state, { onMove: play, shares });
   if (!busy) els.status.textContent = statusText(state);
   els.status.classList.toggle('result', Boolean(state.result));
+  els.status.classList.toggle('lost', state.result?.outcome === 'bot');
   const canPass =
     !busy &&
     state.game.passAction !== null &&

@@ -1,0 +1,57 @@
+// The game rules behind the web API: src/games (the C++ engines) adapted to the Position
+// port. Board cells are read from the observation planes, whose layout is a contract.
+import { GameState, listGames } from '../games/index.js';
+import type { GameCatalog, GameMeta, Position } from './engine.js';
+
+class EnginePosition implements Position {
+  private readonly observation: Float32Array;
+  constructor(private readonly state: GameState) {
+    this.observation = new Float32Array(state.info.obs_size);
+  }
+  get toMove(): number {
+    return this.state.toMove();
+  }
+  isTerminal(): boolean {
+    return this.state.isTerminal();
+  }
+  winner(): number | null {
+    return this.state.winner();
+  }
+  legalActions(): number[] {
+    return Array.from(this.state.legalActions());
+  }
+  play(action: number): void {
+    this.state.play(action);
+  }
+  cells(): number[] {
+    const cells = this.state.info.board_width * this.state.info.board_height;
+    const obs = this.state.writeObservation(this.observation);
+    return Array.from({ length: cells }, (_, c) => (obs[c] === 1 ? 0 : obs[cells + c] === 1 ? 1 : -1));
+  }
+  formatMove(action: number): string {
+    return this.state.formatMove(action);
+  }
+  parseMove(text: string): number {
+    return this.state.parseMove(text) ?? -1;
+  }
+  clone(): Position {
+    return new EnginePosition(this.state.clone());
+  }
+}
+
+export function gamesCatalog(): GameCatalog {
+  const games: GameMeta[] = listGames().map((g) => ({
+    envId: g.env_id,
+    displayName: g.display_name,
+    boardWidth: g.board_width,
+    boardHeight: g.board_height,
+    numActions: g.num_actions,
+    obsSize: g.obs_size,
+    legalMaskOffset: g.legal_mask_offset,
+    playerCount: g.player_count,
+  }));
+  return {
+    list: () => games,
+    create: (envId) => new EnginePosition(new GameState(envId)),
+  };
+}
