@@ -1,17 +1,10 @@
 // `cartridge db migrate|stats|prune`: maintenance of the replay buffer on either backend
 // (replay.backend / replay.url from the config, or --backend / --url).
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type CartridgeConfig, replayLocation } from '../../config/index.js';
-import {
-  openReplayStore,
-  ReplayError,
-  type ReplayStats,
-  type ReplayStore,
-  redactUrl,
-} from '../../replay/index.js';
+import { ReplayError, type ReplayStats, type ReplayStore } from '../../replay/index.js';
 import { type FlagMap, loadCommandConfig } from '../config-options.js';
 import { UsageError } from '../errors.js';
+import { openReplayFromConfig } from '../replay-store.js';
 
 const FLAGS: FlagMap = {
   backend: { key: 'replay.backend', flag: '--backend' },
@@ -27,42 +20,10 @@ function withStoreOptions(command: Command): Command {
     .option('--json', 'print JSON');
 }
 
-function openFromConfig(config: CartridgeConfig, mustExist: boolean): ReplayStore {
-  let location: string;
-  try {
-    location = replayLocation(config);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const retry = { attempts: config.replay.retry_attempts };
-  if (config.replay.backend === 'postgres') {
-    if (!/^postgres(ql)?:\/\//.test(location)) {
-      throw new UsageError(
-        `replay.url must be a postgres:// URL for the postgres backend, got ${redactUrl(location)}`,
-      );
-    }
-    return openReplayStore({
-      backend: 'postgres',
-      url: location,
-      poolSize: config.replay.pool_size,
-      ...retry,
-    });
-  }
-  if (mustExist && !existsSync(location)) {
-    throw new UsageError(`no replay database at ${location} (create it with: cartridge db migrate)`);
-  }
-  return openReplayStore({
-    backend: 'sqlite',
-    path: location,
-    busyTimeoutMs: config.replay.busy_timeout_ms,
-    ...retry,
-  });
-}
-
 /** Open the store, run `work`, always close; store failures print one clear line (exit 1). */
 async function run(command: Command, mustExist: boolean, work: (store: ReplayStore) => Promise<void>) {
   const { config } = loadCommandConfig(command, FLAGS);
-  const store = openFromConfig(config, mustExist);
+  const { store } = openReplayFromConfig(config, { mustExist });
   try {
     await work(store);
   } catch (error) {
