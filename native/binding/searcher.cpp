@@ -145,7 +145,7 @@ class SearcherObject : public Napi::ObjectWrap<SearcherObject> {
     const std::string env_id = search::EnvIdOption(o);
     SearchParams params = search::ParamsFrom(o);
     params.dirichlet_epsilon = 0.0f;  // play and evaluation search without noise
-    const int max_batch = int(search::IntOption(o, "maxBatch", 8, 1, 1 << 16));
+    const int max_batch = int(search::IntOption(o, "maxBatch", 8, 1, 4096));
     const bool known = visit_game(env_id, [&]<class G>() { s_ = std::make_unique<SearcherOf<G>>(params, max_batch); });
     if (!known) throw Napi::RangeError::New(info.Env(), "options.envId: unknown game \"" + env_id + "\"");
   }

@@ -23,13 +23,17 @@ struct Node {
   float prior = 0.0f;
   float value_sum = 0.0f;       // sum of backed-up values, chooser's perspective
   int32_t visits = 0;
-  int32_t virtual_loss = 0;     // in-flight simulations through this node (single-tree batching)
   uint32_t first_child = 0;     // index of the first child in the pool (0 = none; 0 is always a root)
-  uint16_t num_children = 0;
+  int16_t virtual_loss = 0;     // in-flight simulations through this node (single-tree batching)
   int16_t action = -1;          // the move from the parent that leads here
+  uint8_t num_children = 0;     // ActionSet::kMaxActions = 128 fits
   NodeState state = NodeState::kLeaf;
-  float terminal_value = 0.0f;  // for the side to move at this node, when terminal
+  int8_t terminal = 0;          // exact value (-1, 0, +1) for the side to move here, when terminal
+
+  float terminal_value() const { return float(terminal); }
 };
+// 24 bytes: a Connect4 node's 7 children span 3 cache lines; selection reads all of them.
+static_assert(sizeof(Node) == 24);
 
 class Tree {
  public:
@@ -56,8 +60,18 @@ class Tree {
     nodes_.resize(nodes_.size() + std::size_t(n));
     Node& p = nodes_[parent];
     p.first_child = first;
-    p.num_children = uint16_t(n);
+    p.num_children = uint8_t(n);
     return first;
+  }
+
+  // Asks the CPU to start loading the children of `node` (if expanded): the next selection
+  // there reads all of them.
+  void prefetch_children(uint32_t node) const {
+    const Node& n = nodes_[node];
+    if (n.state != NodeState::kExpanded) return;
+    const char* first = reinterpret_cast<const char*>(&nodes_[n.first_child]);
+    const char* end = first + std::size_t(n.num_children) * sizeof(Node);
+    for (const char* p = first; p < end; p += 64) __builtin_prefetch(p);
   }
 
   // Index of the child of `parent` reached by `action`, or 0 when there is none.
@@ -79,7 +93,7 @@ class Tree {
     spare_[0].action = -1;
     for (std::size_t i = 0; i < spare_.size(); ++i) {
       const uint32_t src_first = spare_[i].first_child;
-      const uint16_t n = spare_[i].num_children;
+      const uint8_t n = spare_[i].num_children;
       if (n == 0) continue;
       const uint32_t dst_first = uint32_t(spare_.size());
       spare_[i].first_child = dst_first;

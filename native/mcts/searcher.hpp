@@ -17,9 +17,11 @@ class Searcher {
  public:
   static constexpr int kActions = G::kInfo.num_actions;
   static constexpr int kObs = G::kInfo.obs_size;
+  // Virtual-loss counters are 16-bit: at most this many leaves in flight.
+  static constexpr int kMaxBatch = 4096;
 
   Searcher(const SearchParams& params, int max_batch)
-      : params_(params), max_batch_(std::max(1, max_batch)), cache_(params.cache_entries, kActions), rng_(params.seed) {
+      : params_(params), max_batch_(std::clamp(max_batch, 1, kMaxBatch)), cache_(params.cache_entries, kActions), rng_(params.seed) {
     pending_.resize(std::size_t(max_batch_));
   }
 

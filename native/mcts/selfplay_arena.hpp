@@ -57,6 +57,9 @@ class SelfPlayArena {
         cache_(params.cache_entries, kActions),
         slots_(std::size_t(num_games)) {
     pending_.reserve(std::size_t(max_batch_));
+    work_.reserve(std::size_t(max_batch_));
+    descending_.reserve(std::size_t(max_batch_));
+    cursors_.reserve(std::size_t(max_batch_));
     for (Slot& s : slots_) start_game(s);
   }
 
@@ -80,11 +83,39 @@ class SelfPlayArena {
     }
     pending_.clear();
     for (Slot& s : slots_) s.finished_game_this_step = false;
-    // Round-robin start so that with max_batch < num_games no game starves.
+    // Round-robin start so that with max_batch < num_games no game starves. A game taken
+    // into `work_` yields at most one leaf, so work_ never exceeds the batch capacity.
     const int n = num_games();
-    for (int k = 0; k < n && int(pending_.size()) < max_batch_; ++k) {
+    work_.clear();
+    for (int k = 0; k < n && int(work_.size()) < max_batch_; ++k) {
       const int g = (cursor_ + k) % n;
-      if (advance(slots_[std::size_t(g)], obs_out + pending_.size() * kObs)) pending_.push_back(g);
+      if (slots_[std::size_t(g)].active) work_.push_back(g);
+    }
+    // Rounds: bring every game to the point where it needs a descent, descend all of them
+    // together (interleaved, so their cache misses overlap), then resolve the leaves; games
+    // whose leaf was terminal or cached go round again.
+    while (!work_.empty()) {
+      descending_.clear();
+      for (const int g : work_) {
+        Slot& s = slots_[std::size_t(g)];
+        const Prepared r = prepare(s, obs_out + pending_.size() * kObs);
+        if (r == Prepared::kLeafWritten) pending_.push_back(g);
+        if (r == Prepared::kNeedsDescent) descending_.push_back(g);
+      }
+      descend_interleaved();
+      work_.clear();
+      for (const int g : descending_) {
+        Slot& s = slots_[std::size_t(g)];
+        if (resolve_leaf(s.tree, s.path, s.leaf_state, cache_, stats_, false) == LeafOutcome::kResolved) {
+          ++s.sims_done;
+          ++stats_.simulations;
+          work_.push_back(g);
+          continue;
+        }
+        write_observation(s.leaf_state, obs_out + pending_.size() * kObs);
+        s.pending = true;
+        pending_.push_back(g);
+      }
     }
     cursor_ = n == 0 ? 0 : (cursor_ + 1) % n;
     if (!pending_.empty()) {
@@ -172,8 +203,11 @@ class SelfPlayArena {
     s.to_move.clear();
   }
 
-  // Runs the slot until it needs the network (writes the leaf to obs, returns true) or idles.
-  bool advance(Slot& s, float* obs) {
+  enum class Prepared { kIdle, kLeafWritten, kNeedsDescent };
+
+  // Brings the slot to its next simulation: evaluates an unexpanded root (writing it to obs),
+  // applies root noise once per move, makes the move when the simulations are done.
+  Prepared prepare(Slot& s, float* obs) {
     // A slot that finished a game waits for the next step: with every position cached, a slot
     // could otherwise play game after game without ever returning.
     while (s.active && !s.finished_game_this_step) {
@@ -183,7 +217,7 @@ class SelfPlayArena {
         if (resolve_leaf(s.tree, s.path, s.leaf_state, cache_, stats_, false) == LeafOutcome::kResolved) continue;
         write_observation(s.leaf_state, obs);
         s.pending = true;
-        return true;
+        return Prepared::kLeafWritten;
       }
       if (!s.noise_applied) {
         add_root_noise(s.tree, params_, s.rng);
@@ -193,17 +227,38 @@ class SelfPlayArena {
         finish_move(s);
         continue;
       }
-      descend(s.tree, s.root_state, params_, s.path, s.leaf_state);
-      if (resolve_leaf(s.tree, s.path, s.leaf_state, cache_, stats_, false) == LeafOutcome::kResolved) {
-        ++s.sims_done;
-        ++stats_.simulations;
-        continue;
-      }
-      write_observation(s.leaf_state, obs);
-      s.pending = true;
-      return true;
+      return Prepared::kNeedsDescent;
     }
-    return false;
+    return Prepared::kIdle;
+  }
+
+  // The descents of all games in descending_, one tree level at a time across games: while
+  // one game's selection runs, the children blocks prefetched for the others arrive. Same
+  // result as calling descend() per game; the trees are independent.
+  void descend_interleaved() {
+    cursors_.resize(descending_.size());
+    for (std::size_t i = 0; i < descending_.size(); ++i) {
+      Slot& s = slots_[std::size_t(descending_[i])];
+      s.leaf_state = s.root_state;
+      s.path.clear();
+      s.path.push_back({Tree::kRoot, int8_t(1 - s.root_state.to_move())});
+      cursors_[i] = Tree::kRoot;
+    }
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (std::size_t i = 0; i < descending_.size(); ++i) {
+        Slot& s = slots_[std::size_t(descending_[i])];
+        const uint32_t node = cursors_[i];
+        if (s.tree[node].state != NodeState::kExpanded) continue;
+        const uint32_t child = select_child(s.tree, node, params_);
+        const int mover = s.leaf_state.to_move();
+        s.leaf_state.play(s.tree[child].action);
+        s.path.push_back({child, int8_t(mover)});
+        cursors_[i] = child;
+        s.tree.prefetch_children(child);
+        moved = true;
+      }
+    }
   }
 
   void finish_move(Slot& s) {
@@ -262,6 +317,9 @@ class SelfPlayArena {
   EvalCache cache_;
   std::vector<Slot> slots_;
   std::vector<int> pending_;
+  std::vector<int> work_;        // games still to be advanced in this step
+  std::vector<int> descending_;  // games descending in the current round
+  std::vector<uint32_t> cursors_;
   EpisodeBatch finished_;
   SearchStats stats_;
   uint64_t next_episode_ = 0;

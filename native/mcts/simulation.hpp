@@ -43,11 +43,11 @@ LeafOutcome resolve_leaf(Tree& tree, const Path& path, const G& state, EvalCache
   if (n.state == NodeState::kPending) return LeafOutcome::kCollision;
   if (n.state == NodeState::kLeaf && state.is_terminal()) {
     n.state = NodeState::kTerminal;
-    n.terminal_value = terminal_value(state);
+    n.terminal = int8_t(terminal_value(state));
   }
   if (n.state == NodeState::kTerminal) {
     ++stats.terminal_hits;
-    backup(tree, path, n.terminal_value, state.to_move(), undo_vl);
+    backup(tree, path, n.terminal_value(), state.to_move(), undo_vl);
     return LeafOutcome::kResolved;
   }
   float value = 0.0f;
