@@ -1,0 +1,14 @@
+// Public surface of the search concern: self-play arena, single-game searcher, evaluators.
+export { SelfPlayArena } from './arena.js';
+export { uniformEvaluator } from './evaluators.js';
+export { type Position, type SearchCallOptions, Searcher } from './searcher.js';
+export type {
+  ArenaOptions,
+  EpisodeBatch,
+  Evaluator,
+  EvaluatorOutput,
+  SearcherOptions,
+  SearchOptions,
+  SearchResult,
+  SearchStats,
+} from './types.js';
