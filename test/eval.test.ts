@@ -1,6 +1,8 @@
 // Evaluation library: mistake rates with known answers, the TicTacToe exhaustive
 // check, matches and the Elo/CI arithmetic.
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import {
@@ -66,9 +68,11 @@ test('the worst-move agent errs exactly where a worse move exists', async (t) =>
   t.is(report.mistakeRate, withWorseMove / 200);
 });
 
-test('strong solver agent plays the fastest win', async (t) => {
-  const state = Connect4State.fromPons('112233');
-  t.is(await new Connect4SolverAgent(solver).chooseMove(state), 3);
+test('strong solver agent plays the fastest win, weak one any winning move', async (t) => {
+  // Move scores [1, full, -8, 8, 3, 1, 7]: every positive column wins, column 4 wins soonest.
+  const moves = '662222576343651642712157';
+  t.is(await new Connect4SolverAgent(solver).chooseMove(Connect4State.fromPons(moves)), 3);
+  t.is(await new Connect4SolverAgent(solver, { weak: true }).chooseMove(Connect4State.fromPons(moves)), 0);
 });
 
 test('TicTacToe: 4,520 non-terminal positions; the game is a draw', (t) => {
@@ -144,4 +148,67 @@ test('minimax and MCTS agents beat random at TicTacToe and play legal Connect4',
     await new MinimaxAgent(2, defaultHeuristic('connect4')).chooseMove(Connect4State.fromPons('112233')),
     3,
   );
+});
+
+/** Runs the CLI without blocking the other tests: exit status, stdout, stderr. */
+function cli(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(import.meta.dirname, '..', 'bin', 'cartridge.js'), ...args],
+      (error, stdout, stderr) => {
+        resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+test('cli: solve prints the score then every move', async (t) => {
+  const out = await cli('solve', 'connect4', '662222576343651642712157', '--table-log2', '20');
+  t.is(out.status, 0, out.stderr);
+  t.deepEqual(out.stdout.trim().split('\n'), [
+    'score: 8',
+    '1: 1',
+    '2: full',
+    '3: -8',
+    '4: 8',
+    '5: 3',
+    '6: 1',
+    '7: 7',
+  ]);
+  for (const bad of ['4480', '4444444', '1212121']) {
+    const r = await cli('solve', 'connect4', bad);
+    t.is(r.status, 2, bad);
+    t.regex(r.stderr, /^solve: /);
+  }
+});
+
+test('cli: eval --positions --json reports mistake_rate', async (t) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'cartridge-eval-')), 'positions');
+  writeFileSync(
+    file,
+    `${endEasy
+      .slice(0, 30)
+      .map((p) => `${p.moves} ${p.score}`)
+      .join('\n')}\n`,
+  );
+  const solverRun = await cli(
+    'eval',
+    '--game',
+    'connect4',
+    '--agent',
+    'solver',
+    '--positions',
+    file,
+    '--json',
+  );
+  t.is(solverRun.status, 0, solverRun.stderr);
+  const report = JSON.parse(solverRun.stdout);
+  t.is(report.mistake_rate, 0);
+  t.is(report.details.length, 30);
+  const mctsRun = await cli('eval', '--game', 'connect4', '--sims', '20', '--positions', file, '--json');
+  t.is(mctsRun.status, 0, mctsRun.stderr);
+  const mcts = JSON.parse(mctsRun.stdout);
+  t.is(mcts.agent, 'mcts:uniform@20');
+  t.is(mcts.mistake_rate, mcts.details.filter((d: { mistake: boolean }) => d.mistake).length / 30);
 });

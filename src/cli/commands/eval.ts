@@ -27,6 +27,7 @@ import { loadCommandConfig } from '../config-options.js';
 import { UsageError } from '../errors.js';
 
 interface EvalOptions {
+  agent?: string;
   game?: string;
   model?: string;
   sims?: string;
@@ -89,6 +90,10 @@ export function registerEvalCommand(program: Command): void {
       'measure an agent (MCTS over --model, or over a uniform model) against perfect play or another agent',
     )
     .option('--game <id>', `game (${EVAL_GAMES.join(', ')}); default common.env_id`)
+    .option(
+      '--agent <spec>',
+      'agent under test: mcts (over --model, default) | random | solver | model:<path> | minimax:<depth>',
+    )
     .option('--model <path>', 'ONNX model for the agent under test (default: uniform policy, zero value)')
     .option('--sims <n>', 'MCTS simulations per move (default evaluation.simulations)')
     .option(
@@ -127,19 +132,37 @@ export function registerEvalCommand(program: Command): void {
       if (options.exhaustive && game !== 'tictactoe')
         throw new UsageError('--exhaustive needs --game tictactoe');
 
-      const model = options.model
-        ? await loadModel(options.model, game)
-        : new UniformModel(SHAPES[game].obsSize, SHAPES[game].numActions);
-      const agent = new MctsAgent(model, { simulations: sims });
       let solver: Connect4Solver | undefined;
       const getSolver = () => {
         solver ??= createConnect4Solver();
         return solver;
       };
+      const models: PolicyValueModel[] = [];
+      const mcts = async (path: string | undefined): Promise<Agent> => {
+        const { obsSize, numActions } = SHAPES[game];
+        const model = path ? await loadModel(path, game) : new UniformModel(obsSize, numActions);
+        models.push(model);
+        return new MctsAgent(model, { simulations: sims });
+      };
       const perfect = (tieBreakSeed: number): Agent =>
         game === 'connect4'
           ? new Connect4SolverAgent(getSolver(), { tieBreakSeed })
           : new TicTacToePerfectAgent({ tieBreakSeed });
+      /** random | solver | model:<path> | minimax:<depth> | mcts (over --model). */
+      const agentFromSpec = async (spec: string, flag: string, agentSeed: number): Promise<Agent> => {
+        if (spec === 'mcts') return mcts(options.model);
+        if (spec === 'random') return new RandomAgent(agentSeed);
+        if (spec === 'solver') return perfect(agentSeed);
+        if (spec.startsWith('model:')) return mcts(spec.slice(6));
+        if (spec.startsWith('minimax:')) {
+          const depth = positiveInt(spec.slice(8), `${flag} minimax:<depth>`);
+          return new MinimaxAgent(depth, defaultHeuristic(game), agentSeed);
+        }
+        throw new UsageError(
+          `${flag}: expected random | solver | model:<path> | minimax:<depth>, got "${spec}"`,
+        );
+      };
+      const agent = await agentFromSpec(options.agent ?? 'mcts', '--agent', seed);
       const match = async (opponent: Agent, plies = openingPlies) => {
         const bar = progress(`${agent.name} vs ${opponent.name}`);
         try {
@@ -194,24 +217,13 @@ export function registerEvalCommand(program: Command): void {
           `vs perfect: +${vsPerfect.wins} =${vsPerfect.draws} -${vsPerfect.losses}`;
       } else {
         const vs = options.vs ?? 'random';
-        let opponent: Agent;
-        if (vs === 'random') opponent = new RandomAgent(seed + 1);
-        else if (vs === 'solver') opponent = perfect(seed + 1);
-        else if (vs.startsWith('model:'))
-          opponent = new MctsAgent(await loadModel(vs.slice(6), game), { simulations: sims });
-        else if (vs.startsWith('minimax:')) {
-          const depth = positiveInt(vs.slice(8), '--vs minimax:<depth>');
-          opponent = new MinimaxAgent(depth, defaultHeuristic(game), seed + 1);
-        } else
-          throw new UsageError(
-            `--vs: expected random | solver | model:<path> | minimax:<depth>, got "${vs}"`,
-          );
+        const opponent = await agentFromSpec(vs, '--vs', seed + 1);
         const r = await match(opponent);
         result = { mode: 'match', opponent: opponent.name, ...r };
         const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : x > 0 ? '+inf' : '-inf');
         summary = `+${r.wins} =${r.draws} -${r.losses} (score ${(100 * r.score).toFixed(1)} %), Elo ${fmt(r.elo)} [95% CI ${fmt(r.low)}, ${fmt(r.high)}]`;
       }
-      await model.release();
+      for (const model of models) await model.release();
       const header = { game, agent: agent.name, simulations: sims, seed };
       if (options.json) process.stdout.write(`${toJson({ ...header, ...result })}\n`);
       else process.stdout.write(`${game}: ${agent.name}\n${summary}\n`);
