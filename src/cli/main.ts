@@ -1,6 +1,7 @@
 // The `cartridge` command line: one binary, one subcommand per job.
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.js';
+import { UnknownGameError } from '../games/metadata.js';
 import { registerCommands } from './commands/index.js';
 import { UsageError } from './errors.js';
 import { packageVersion } from './version.js';
@@ -28,7 +29,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode;
       return;
     }
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    if (error instanceof ConfigError || error instanceof UsageError || error instanceof UnknownGameError) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 2;
       return;

@@ -1,6 +1,7 @@
 // The one schema of Cartridge's configuration. Sections and keys mirror defaults.toml;
 // every section is strict so a misspelt key is reported instead of silently ignored.
 import { z } from 'zod';
+import { gameIds, isGameId } from '../games/metadata.js';
 
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
@@ -12,7 +13,7 @@ export const configSchema = z
     common: z
       .object({
         data_dir: z.string().min(1),
-        env_id: z.string().min(1),
+        env_id: z.string().refine(isGameId, { message: `unknown game (known: ${gameIds().join(', ')})` }),
         seed: nonNegativeInt,
       })
       .strict(),

@@ -5,6 +5,7 @@ import { gamesAddon, type NativeGameInfo, type PlayoutBench, type SymmetryTables
 
 export { type GameInfo, gameIds, getGameInfo, isGameId, listGames, UnknownGameError } from './metadata.js';
 export type { NativeGameInfo, PlayoutBench, SymmetryTables } from './native.js';
+export { type GameShape, gameShape, replayMetadata } from './shapes.js';
 export { GameState, type Player } from './state.js';
 
 /** The metadata compiled into the addon (the C++ registry), for cross-checks. */

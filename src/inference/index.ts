@@ -2,6 +2,7 @@ export {
   INPUT_NAME,
   ModelContractError,
   type ModelShape,
+  modelVersionOf,
   type NetworkOutput,
   OnnxModel,
   POLICY_OUTPUT,

@@ -1,6 +1,7 @@
 // A policy/value network behind one small interface: fill a batch of observations,
 // get logits and values back. Backed by ONNX Runtime, or uniform before any model exists.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -55,12 +56,19 @@ export class UniformModel implements PolicyValueModel {
   async release(): Promise<void> {}
 }
 
+/** Version label of model bytes: file name plus the first 12 hex digits of their SHA-256. */
+export function modelVersionOf(path: string, bytes: Uint8Array = readFileSync(path)): string {
+  return `${basename(path)}@${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}`;
+}
+
 export class OnnxModel implements PolicyValueModel {
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly version: string,
     readonly obsSize: number,
     readonly numActions: number,
+    /** The model file's bytes, so another thread can open the same weights without re-reading the file. */
+    readonly bytes: Uint8Array,
   ) {}
 
   /** Loads a model file (read once, so a concurrent rename cannot mix two files) and checks its contract. */
@@ -71,8 +79,7 @@ export class OnnxModel implements PolicyValueModel {
     } catch (error) {
       throw new ModelContractError(`cannot read model ${path}: ${(error as Error).message}`);
     }
-    const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
-    return OnnxModel.fromBytes(bytes, `${basename(path)}@${hash}`, shape, options, path);
+    return OnnxModel.fromBytes(bytes, modelVersionOf(path, bytes), shape, options, path);
   }
 
   static async fromBytes(
@@ -97,7 +104,7 @@ export class OnnxModel implements PolicyValueModel {
         `${label} is not a loadable ONNX model: ${(error as Error).message.split('\n')[0]}`,
       );
     }
-    const model = new OnnxModel(session, version, shape.obsSize, shape.numActions);
+    const model = new OnnxModel(session, version, shape.obsSize, shape.numActions, bytes);
     try {
       await model.checkContract(label);
     } catch (error) {

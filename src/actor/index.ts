@@ -1,0 +1,2 @@
+export { Actor, type ActorOptions, type ActorProgress, type ActorSummary } from './actor.js';
+export { type EpisodeLabels, splitEpisodes } from './episodes.js';

@@ -1,0 +1,163 @@
+// A self-play worker thread: owns its arenas and its ONNX Runtime session and runs
+// arena → batch → ORT → arena. Two arenas alternate so that while one arena's batch is
+// inside ONNX Runtime (which runs off the JS thread) the other does its tree work.
+import { performance } from 'node:perf_hooks';
+import type { MessagePort } from 'node:worker_threads';
+import { OnnxModel, type PolicyValueModel, UniformModel } from '../inference/index.js';
+import { SelfPlayArena } from '../search/index.js';
+import {
+  type EpisodesMessage,
+  type ModelMessage,
+  type StatsMessage,
+  transferablesOf,
+  type WorkerSummary,
+  type WorkerTask,
+} from './protocol.js';
+
+const STATS_INTERVAL_MS = 1000;
+
+interface InFlight {
+  promise: Promise<{ logits: Float32Array; values: Float32Array }>;
+}
+
+export default async function runSelfPlayWorker(task: WorkerTask): Promise<WorkerSummary> {
+  const stopFlag = new Int32Array(task.stopFlag);
+  const port = task.port as unknown as MessagePort;
+  const shape = { obsSize: task.obsSize, numActions: task.numActions };
+  const sessionOptions = { intraOpThreads: task.intraOpThreads, executionProvider: task.executionProvider };
+
+  let model: PolicyValueModel = task.model
+    ? await OnnxModel.fromBytes(task.model.bytes, task.model.version, shape, sessionOptions)
+    : new UniformModel(task.obsSize, task.numActions);
+  let nextModel: PolicyValueModel | undefined;
+  const retired: PolicyValueModel[] = [];
+  port.on('message', (message: ModelMessage) => {
+    if (message.type !== 'model') return;
+    OnnxModel.fromBytes(message.bytes, message.version, shape, sessionOptions).then(
+      (loaded) => {
+        if (nextModel) retired.push(nextModel);
+        nextModel = loaded;
+      },
+      (error: Error) =>
+        port.postMessage({
+          type: 'model-rejected',
+          workerIndex: task.workerIndex,
+          version: message.version,
+          error: error.message,
+        }),
+    );
+  });
+
+  const arenas = Array.from(
+    { length: task.arenas },
+    (_, i) => new SelfPlayArena({ ...task.arena, seed: task.seed + i * 7919 }),
+  );
+  const buffers = arenas.map((a) => new Float32Array(a.maxBatch * task.obsSize));
+  const inFlight: (InFlight | null)[] = arenas.map(() => null);
+  let latencies: number[] = [];
+  let lastStats = performance.now();
+
+  const evaluate = (index: number, n: number): InFlight => {
+    const started = performance.now();
+    const promise = model.evaluate(buffers[index]!, n).then((out) => {
+      latencies.push((performance.now() - started) / 1000);
+      return { logits: out.policyLogits, values: out.values };
+    });
+    return { promise };
+  };
+
+  const sendEpisodes = (index: number) => {
+    const batch = arenas[index]!.takeEpisodes();
+    if (batch.count === 0) return;
+    const message: EpisodesMessage = {
+      type: 'episodes',
+      workerIndex: task.workerIndex,
+      arenaIndex: index,
+      modelVersion: model.version,
+      batch,
+    };
+    port.postMessage(message, transferablesOf(batch));
+  };
+
+  const sendStats = () => {
+    let evaluations = 0;
+    let simulations = 0;
+    let batchSteps = 0;
+    let leaves = 0;
+    let hits = 0;
+    let lookups = 0;
+    for (const arena of arenas) {
+      const s = arena.stats();
+      evaluations += s.networkEvaluations;
+      simulations += s.simulations;
+      batchSteps += s.batchSteps;
+      leaves += s.averageBatchFill * s.batchSteps;
+      hits += s.cacheHits;
+      lookups += s.cacheLookups;
+    }
+    const capacity = arenas.reduce((sum, a) => sum + a.maxBatch, 0) / arenas.length;
+    const message: StatsMessage = {
+      type: 'stats',
+      workerIndex: task.workerIndex,
+      networkEvaluations: evaluations,
+      simulations,
+      batchSteps,
+      averageBatchFill: batchSteps > 0 ? leaves / batchSteps / capacity : 0,
+      cacheHitRate: lookups > 0 ? hits / lookups : 0,
+      inferenceSeconds: Float64Array.from(latencies),
+      modelVersion: model.version,
+    };
+    latencies = [];
+    port.postMessage(message, [message.inferenceSeconds.buffer as ArrayBuffer]);
+  };
+
+  for (let i = 0; i < arenas.length; ++i) {
+    const n = arenas[i]!.step(null, null, buffers[i]);
+    inFlight[i] = n > 0 ? evaluate(i, n) : null;
+  }
+
+  while (Atomics.load(stopFlag, 0) === 0) {
+    for (let i = 0; i < arenas.length; ++i) {
+      const pending = inFlight[i];
+      const out = pending ? await pending.promise : null;
+      if (nextModel) {
+        // Swap between batch steps: the outputs just received are still applied (they came from
+        // the previous model); the next batch goes to the new one.
+        retired.push(model);
+        model = nextModel;
+        nextModel = undefined;
+      }
+      const n = arenas[i]!.step(out?.logits ?? null, out?.values ?? null, buffers[i]);
+      sendEpisodes(i);
+      inFlight[i] = n > 0 ? evaluate(i, n) : null;
+    }
+    if (retired.length > 0) await releaseRetired(retired, inFlight);
+    if (performance.now() - lastStats >= STATS_INTERVAL_MS) {
+      sendStats();
+      lastStats = performance.now();
+    }
+  }
+
+  // Stop: completed episodes go out; games in progress are discarded.
+  await Promise.all(inFlight.map((f) => f?.promise));
+  arenas.forEach((arena, i) => {
+    arena.requestStop(true);
+    sendEpisodes(i);
+  });
+  sendStats();
+  const summary: WorkerSummary = {
+    workerIndex: task.workerIndex,
+    networkEvaluations: arenas.reduce((s, a) => s + a.stats().networkEvaluations, 0),
+    simulations: arenas.reduce((s, a) => s + a.stats().simulations, 0),
+  };
+  await Promise.all([model, ...retired, ...(nextModel ? [nextModel] : [])].map((m) => m.release()));
+  port.close();
+  return summary;
+}
+
+/** Releases replaced sessions once no batch of theirs can still be running. */
+async function releaseRetired(retired: PolicyValueModel[], inFlight: (InFlight | null)[]): Promise<void> {
+  await Promise.all(inFlight.map((f) => f?.promise));
+  const models = retired.splice(0);
+  await Promise.all(models.map((m) => m.release()));
+}

@@ -1,0 +1,205 @@
+// The AlphaZero iteration state machine, shared by every execution backend:
+//   self-play (until E new complete episodes are in the buffer) → train S steps →
+//   evaluate (vs uniform random, vs the current best) → gate/promote → next iteration.
+// Every phase transition is persisted first, so a kill at any moment resumes here.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CartridgeConfig, DataPaths } from '../config/index.js';
+import { copyFileAtomic } from '../util/atomic-file.js';
+import type { ExecutionBackend } from './backend.js';
+import { matchScore, shouldPromote, simulationsFor } from './gating.js';
+import {
+  type IterationRecord,
+  initialState,
+  type LoopState,
+  type MatchResult,
+  readState,
+  writeState,
+} from './state.js';
+
+export interface EvaluationRequest {
+  iteration: number;
+  candidatePath: string;
+  bestPath: string | null;
+  games: number;
+  randomGames: number;
+  simulations: number;
+}
+
+export interface EvaluationOutcome {
+  vsRandom: MatchResult | null;
+  vsBest: MatchResult | null;
+}
+
+/** Where the loop reports progress (the terminal view, tests). */
+export interface LoopView {
+  phase(state: LoopState, detail: string): void;
+  selfPlayProgress(episodes: number, target: number, positionsPerSecond: number): void;
+  iterationDone(record: IterationRecord, state: LoopState): void;
+}
+
+export interface LoopDependencies {
+  config: CartridgeConfig;
+  paths: DataPaths;
+  backend: ExecutionBackend;
+  /** Complete episodes and transitions of the run's env in the replay buffer. */
+  countReplay: () => Promise<{ episodes: number; positions: number }>;
+  evaluate: (request: EvaluationRequest) => Promise<EvaluationOutcome>;
+  /** Version label of a model file (name + content hash). */
+  modelVersion: (path: string) => string;
+  view: LoopView;
+  /** Housekeeping after each training job (e.g. pruning the buffer to replay.max_transitions). */
+  maintainReplay?: () => Promise<void>;
+  /** Checked between phases; when true the loop stops cleanly after the current iteration's evaluation. */
+  stopRequested?: () => boolean;
+  pollMs?: number;
+}
+
+export interface LoopLimits {
+  /** Total iterations of the run (counting those completed before a resume). */
+  iterations: number;
+  /** Wall-clock budget of this invocation in ms (0 = none). */
+  timeLimitMs: number;
+}
+
+export function loopStatePath(paths: DataPaths): string {
+  return join(paths.dataDir, 'loop_state.json');
+}
+
+export async function runLoop(deps: LoopDependencies, limits: LoopLimits): Promise<LoopState> {
+  const { config, paths, backend, view } = deps;
+  const statePath = loopStatePath(paths);
+  const envId = config.common.env_id;
+  let state = readState(statePath);
+  if (state && state.env_id !== envId) {
+    throw new Error(
+      `${statePath} belongs to a ${state.env_id} run, not ${envId}; use another common.data_dir or move the file away`,
+    );
+  }
+  if (!state) {
+    const counts = await deps.countReplay();
+    state = initialState(envId, counts.episodes, counts.positions);
+    writeState(statePath, state);
+  }
+  const started = Date.now();
+  const outOfTime = () => limits.timeLimitMs > 0 && Date.now() - started >= limits.timeLimitMs;
+  const stop = () => deps.stopRequested?.() === true;
+  const continuous = config.training.mode === 'continuous';
+  const bestPath = join(paths.modelsDir, 'best.onnx');
+  const latestPath = join(paths.modelsDir, 'latest.onnx');
+
+  try {
+    while (state.history.length < limits.iterations && !stop()) {
+      const iteration = state.iteration;
+      const sims = simulationsFor(
+        iteration,
+        config.mcts.num_simulations,
+        config.mcts.simulation_ramp_step,
+        config.mcts.max_simulations,
+      );
+
+      if (state.phase === 'selfplay') {
+        const target = state.episodes_at_start + config.training.episodes_per_iteration;
+        view.phase(
+          state,
+          `self-play: ${config.training.episodes_per_iteration} episodes at ${sims} simulations`,
+        );
+        const modelPath = actorModel(config, bestPath, latestPath);
+        await backend.startSelfPlay({ iteration, simulations: sims, modelPath });
+        const phaseStart = Date.now();
+        const baseSeconds = state.selfplay_seconds;
+        for (;;) {
+          const counts = await deps.countReplay();
+          const seconds = baseSeconds + (Date.now() - phaseStart) / 1000;
+          view.selfPlayProgress(
+            counts.episodes - state.episodes_at_start,
+            config.training.episodes_per_iteration,
+            seconds > 0 ? (counts.positions - state.positions_at_start) / seconds : 0,
+          );
+          if (counts.episodes >= target) break;
+          if (stop()) return state;
+          await sleep(deps.pollMs ?? 1000);
+        }
+        if (!continuous) await backend.stopSelfPlay();
+        state.selfplay_seconds = baseSeconds + (Date.now() - phaseStart) / 1000;
+        state.phase = 'train';
+        writeState(statePath, state);
+      }
+
+      let trainLoss: { loss?: number; policyLoss?: number; valueLoss?: number; step: number } = { step: 0 };
+      if (state.phase === 'train') {
+        view.phase(state, `training: ${config.training.steps_per_iteration} steps`);
+        const trainStart = Date.now();
+        const result = await backend.train({ iteration, steps: config.training.steps_per_iteration });
+        trainLoss = result;
+        await deps.maintainReplay?.();
+        state.train_seconds = (Date.now() - trainStart) / 1000;
+        state.phase = 'evaluate';
+        writeState(statePath, state);
+      }
+
+      view.phase(state, 'evaluation');
+      if (!existsSync(latestPath)) throw new Error(`training finished but ${latestPath} does not exist`);
+      const hasBest = state.best_model !== null && existsSync(bestPath);
+      const outcome = await deps.evaluate({
+        iteration,
+        candidatePath: latestPath,
+        bestPath: hasBest ? bestPath : null,
+        games: config.evaluation.games,
+        randomGames: config.evaluation.random_games,
+        simulations: config.evaluation.simulations,
+      });
+      const promoted = shouldPromote(hasBest ? outcome.vsBest : null, config.evaluation.gate_threshold);
+      const version = deps.modelVersion(latestPath);
+      if (promoted) {
+        copyFileAtomic(latestPath, bestPath);
+        state.best_model = version;
+      }
+      const counts = await deps.countReplay();
+      const record: IterationRecord = {
+        iteration,
+        episodes: counts.episodes - state.episodes_at_start,
+        positions: counts.positions - state.positions_at_start,
+        positions_per_s:
+          state.selfplay_seconds > 0
+            ? (counts.positions - state.positions_at_start) / state.selfplay_seconds
+            : 0,
+        selfplay_seconds: state.selfplay_seconds,
+        train_seconds: state.train_seconds,
+        train_loss: trainLoss.loss ?? null,
+        policy_loss: trainLoss.policyLoss ?? null,
+        value_loss: trainLoss.valueLoss ?? null,
+        step: trainLoss.step,
+        sims,
+        vs_random: outcome.vsRandom,
+        vs_best: hasBest && outcome.vsBest ? { ...outcome.vsBest, score: matchScore(outcome.vsBest) } : null,
+        promoted,
+        model_version: version,
+        finished_at: new Date().toISOString(),
+      };
+      state.history.push(record);
+      state.iteration = iteration + 1;
+      state.phase = 'selfplay';
+      state.episodes_at_start = counts.episodes;
+      state.positions_at_start = counts.positions;
+      state.selfplay_seconds = 0;
+      state.train_seconds = 0;
+      writeState(statePath, state);
+      view.iterationDone(record, state);
+      if (outOfTime()) break;
+    }
+  } finally {
+    await backend.stopSelfPlay();
+  }
+  return state;
+}
+
+function actorModel(config: CartridgeConfig, bestPath: string, latestPath: string): string | undefined {
+  const preferred = config.training.generate_with === 'latest' ? latestPath : bestPath;
+  if (existsSync(preferred)) return preferred;
+  return existsSync(bestPath) ? bestPath : undefined;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
