@@ -16,7 +16,7 @@ export interface SearchCounters {
 
 interface NativeArena {
   step(logits: Float32Array | null, values: Float32Array | null, observationsOut: Float32Array): number;
-  takeEpisodes(): { count: number; stepCounts: Int32Array };
+  takeEpisodes(): { count: number; stepCounts: Int32Array; episodeIndices: Float64Array };
   stats(): SearchCounters;
   readonly activeGames: number;
   readonly maxBatch: number;
@@ -103,8 +103,13 @@ const now = () => Number(process.hrtime.bigint()) / 1e9;
  */
 export class ArenaSession {
   private readonly arenas: NativeArena[];
-  /** Plies of every game finished so far (warm-up included). */
-  readonly episodeLengths: number[] = [];
+  /**
+   * Plies of the games of the first wave (the numGames × arenas games started together), kept
+   * whole: the first games to finish are the short ones, so a partial wave underestimates.
+   */
+  readonly firstWaveLengths: number[] = [];
+  /** Games finished so far, any wave. */
+  finishedGames = 0;
   private readonly pendingOutputs = new Map<
     NativeArena,
     { logits: Float32Array | null; values: Float32Array | null }
@@ -112,7 +117,7 @@ export class ArenaSession {
 
   constructor(
     private readonly model: PolicyValueModel,
-    o: Omit<ArenaRunOptions, 'warmupSeconds' | 'seconds'>,
+    private readonly o: Omit<ArenaRunOptions, 'warmupSeconds' | 'seconds'>,
   ) {
     const { SelfPlayArena } = searchAddon();
     this.arenas = Array.from(
@@ -134,8 +139,11 @@ export class ArenaSession {
   }
 
   private collect(arena: NativeArena): void {
-    const { stepCounts } = arena.takeEpisodes();
-    for (const n of stepCounts) this.episodeLengths.push(n);
+    const { stepCounts, episodeIndices } = arena.takeEpisodes();
+    this.finishedGames += stepCounts.length;
+    for (let i = 0; i < stepCounts.length; i++) {
+      if (episodeIndices[i]! < this.o.numGames) this.firstWaveLengths.push(stepCounts[i]!);
+    }
   }
 
   /** Plays until `until()` is true (checked after every batch); returns the counters' delta. */
@@ -182,10 +190,12 @@ export class ArenaSession {
     return { seconds: now() - start, counters, inferenceSeconds };
   }
 
-  /** Plays on (unmeasured) until `episodes` games have finished in total, or `capSeconds` pass. */
-  async playUntilEpisodes(episodes: number, capSeconds: number): Promise<void> {
+  /** Plays on (unmeasured) until every game of the first wave has finished, or `capSeconds` pass. */
+  async finishFirstWave(capSeconds: number): Promise<boolean> {
     const end = now() + capSeconds;
-    await this.play(() => this.episodeLengths.length >= episodes || now() >= end);
+    const wave = this.o.numGames * this.o.arenas;
+    await this.play(() => this.firstWaveLengths.length >= wave || now() >= end);
+    return this.firstWaveLengths.length >= wave;
   }
 }
 

@@ -44,11 +44,16 @@ function knobs(config: unknown, quick: boolean): Knobs {
   };
 }
 
-function rates(m: Measured) {
+/**
+ * Positions/s is simulations/s ÷ simulations per move: every move costs exactly that many
+ * simulations, and counting simulations is exact in a short window, where counting moves is
+ * not (games started together finish their moves together, in bursts).
+ */
+function rates(m: Measured, simulationsPerMove: number) {
   const c = m.counters;
   return {
     evaluations: c.networkEvaluations / m.seconds,
-    positions: c.moves / m.seconds,
+    positions: c.simulations / simulationsPerMove / m.seconds,
     batchFill: c.batchSteps === 0 ? 0 : c.networkEvaluations / c.batchSteps,
     cacheHitRate: c.cacheLookups === 0 ? 0 : c.cacheHits / c.cacheLookups,
   };
@@ -125,7 +130,7 @@ async function headline(ctx: SuiteContext, net: DefaultNet, k: Knobs): Promise<v
     });
     const runs: ReturnType<typeof rates>[] = [];
     for (let r = 0; r < ctx.repeats; r++) {
-      runs.push(rates(await session.measure(r === 0 ? (ctx.quick ? 0.2 : 0.5) : 0, seconds)));
+      runs.push(rates(await session.measure(r === 0 ? (ctx.quick ? 0.2 : 0.5) : 0, seconds), k.simulations));
     }
     const params = {
       game: net.envId,
@@ -140,16 +145,18 @@ async function headline(ctx: SuiteContext, net: DefaultNet, k: Knobs): Promise<v
     record('self-play evaluations/s', 'evals/s', (r) => r.evaluations);
     record('self-play positions/s', 'positions/s', (r) => r.positions);
     // All games start together, so a short window may see no game end: games/s is the
-    // steady-state rate, positions/s ÷ mean game length (lengths of the games this run finished).
-    const wanted = Math.min(16, k.gamesPerWorker * k.arenasPerWorker);
-    await session.playUntilEpisodes(wanted, ctx.quick ? 5 : 60);
-    if (session.episodeLengths.length > 0) {
-      const lengths = session.episodeLengths;
+    // steady-state rate, positions/s ÷ mean game length over the whole first wave of games.
+    const complete = await session.finishFirstWave(ctx.quick ? 5 : 60);
+    const lengths = session.firstWaveLengths;
+    if (lengths.length > 0) {
       const meanLength = lengths.reduce((a, b) => a + b, 0) / lengths.length;
       ctx.record(makeFigure('mean game length', 'plies', params, [meanLength]));
       record('self-play games/s', 'games/s', (r) => r.positions / meanLength);
       ctx.note(
-        `${net.envId}: games/s = positions/s ÷ mean length of ${lengths.length} finished self-play games`,
+        `${net.envId}: games/s = positions/s ÷ mean length of ${lengths.length} self-play games` +
+          (complete
+            ? ' (the whole first wave)'
+            : ' (first wave cut by the time cap: short games over-represented)'),
       );
     } else {
       ctx.note(`${net.envId}: no self-play game finished within the time cap, so no games/s figure`);
@@ -194,7 +201,7 @@ async function sweep(ctx: SuiteContext, net: DefaultNet, k: Knobs): Promise<void
           warmupSeconds: 0.5,
           seconds: 2,
         });
-        runs.push(rates(m));
+        runs.push(rates(m, k.simulations));
       }
       const params = { game: net.envId, workers, games, arenas: k.arenasPerWorker, sims: k.simulations };
       const evals = makeFigure(
@@ -264,7 +271,7 @@ async function ablation(ctx: SuiteContext, net: DefaultNet, k: Knobs): Promise<v
     for (const [setup, run] of setups) {
       ctx.progress(`ablation ${net.envId}: ${setup}`);
       const runs: ReturnType<typeof rates>[] = [];
-      for (let r = 0; r < ctx.repeats; r++) runs.push(rates(await run(r + 1)));
+      for (let r = 0; r < ctx.repeats; r++) runs.push(rates(await run(r + 1), k.simulations));
       const params = { game: net.envId, setup, sims: k.simulations };
       const positions = makeFigure(
         'ablation positions/s',
