@@ -297,3 +297,53 @@ test('options and arguments are checked at the boundary', (t) => {
   t.throws(() => s.setPosition({ moves: [0, 0] }), { instanceOf: RangeError, message: /moves\[1\]/ });
   t.throws(() => s.setPosition({ state: new Uint8Array(3) }), { message: /bytes/ });
 });
+
+test('two arenas alternated by one driver play exactly as each alone (no shared state)', async (t) => {
+  const options = { envId: 'connect4', numGames: 6, simulations: 20, temperatureMoves: 6 };
+  const evaluate = hashedEvaluator(93, 7, 6);
+  const alone = async (seed: number) => {
+    const arena = new SelfPlayArena({ ...options, seed });
+    return (await arena.playEpisodes(evaluate, 6)).flatMap((b) => Array.from(b.actions));
+  };
+  // Interleaved: A's batch is "in inference" while B does its tree work, and vice versa.
+  const a = new SelfPlayArena({ ...options, seed: 1 });
+  const b = new SelfPlayArena({ ...options, seed: 2 });
+  const outA: number[] = [];
+  const outB: number[] = [];
+  const drivers = [a, b].map((arena, i) => ({ arena, out: i === 0 ? outA : outB, finished: 0 }));
+  const inputs = drivers.map(() => ({
+    logits: null as Float32Array | null,
+    values: null as Float32Array | null,
+  }));
+  while (drivers.some((d) => d.arena.activeGames > 0)) {
+    for (const [i, d] of drivers.entries()) {
+      if (d.arena.activeGames === 0) continue;
+      const n = d.arena.step(inputs[i]!.logits, inputs[i]!.values);
+      const taken = d.arena.takeEpisodes();
+      d.out.push(...taken.actions);
+      d.finished += taken.count;
+      if (d.finished >= 6) d.arena.requestStop();
+      if (n === 0) {
+        inputs[i] = { logits: null, values: null };
+        continue;
+      }
+      // Copy: both arenas share one evaluator whose output arrays are reused.
+      const o = await evaluate(d.arena.observations, n);
+      inputs[i] = { logits: o.logits.slice(), values: o.values.slice() };
+    }
+  }
+  t.deepEqual(outA, await alone(1));
+  t.deepEqual(outB, await alone(2));
+});
+
+test('the searcher accepts an asynchronous evaluator', async (t) => {
+  const s = searcher({ envId: 'tictactoe', simulations: 200, maxBatch: 4 });
+  const exact = exactTicTacToeEvaluator(4);
+  const r = await s.search({ moves: [0, 4, 8, 2] }, async (obs, n) => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return exact(obs, n);
+  });
+  t.is(r.action, 6);
+  t.is(sum(r.visits), 200);
+  t.true(r.value > 0); // blocking at 6 also forks (0-3-6 and 6-7-8): X wins
+});
