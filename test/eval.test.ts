@@ -136,7 +136,7 @@ test('minimax and MCTS agents beat random at TicTacToe and play legal Connect4',
     newGame: () => new TicTacToeState(),
   });
   t.true(m.wins > m.losses);
-  const mcts = new MctsAgent(new UniformModel(29, 9), { simulations: 200 });
+  const mcts = new MctsAgent(new UniformModel(29, 9), { envId: 'tictactoe', simulations: 200 });
   const r = await playMatch(mcts, new RandomAgent(4), {
     games: 20,
     seed: 3,

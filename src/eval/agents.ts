@@ -1,6 +1,7 @@
 // Agents that evaluation plays or measures: random, perfect players (Connect4
 // solver, TicTacToe minimax), depth-limited minimax, and MCTS over a network.
 import type { PolicyValueModel } from '../inference/index.js';
+import { type Evaluator, Searcher } from '../search/index.js';
 import { pick, type Rng, seededRng } from './rng.js';
 import type { Connect4Solver } from './solver.js';
 import type { EvalState } from './state.js';
@@ -169,103 +170,51 @@ export class MinimaxAgent implements Agent {
 }
 
 export interface MctsAgentOptions {
+  envId: string;
   simulations: number;
-  /** PUCT exploration constant. */
-  cpuct?: number;
+  /** PUCT exploration constant (the search's default when omitted). */
+  cPuct?: number;
+  /** Leaves per network call gathered with virtual loss. */
+  maxBatch?: number;
+  seed?: number;
   name?: string;
 }
 
-interface Node {
-  prior: number;
-  visits: number;
-  valueSum: number; // from the view of the side to move at this node
-  children: Map<number, Node> | null;
-}
-
 /**
- * PUCT search guided by a policy/value network (or the uniform model), temperature 0
- * and no root noise: the most-visited move. Leaves are evaluated one at a time, which
- * is enough for evaluation; self-play uses the batched C++ arena instead.
+ * MCTS (the C++ Searcher of src/search) guided by a policy/value network or the uniform
+ * model: temperature 0, no root noise, so the most-visited move. A fresh tree per move
+ * keeps every decision a function of the position alone.
  */
 export class MctsAgent implements Agent {
   readonly name: string;
-  private readonly cpuct: number;
+  private readonly searcher: Searcher;
+  private readonly evaluate: Evaluator;
   constructor(
-    private readonly model: PolicyValueModel,
+    model: PolicyValueModel,
     private readonly options: MctsAgentOptions,
   ) {
     if (!Number.isInteger(options.simulations) || options.simulations < 1) {
       throw new RangeError(`simulations must be a positive integer, got ${options.simulations}`);
     }
-    this.cpuct = options.cpuct ?? 1.25;
     this.name = options.name ?? `mcts:${model.version}@${options.simulations}`;
+    this.searcher = new Searcher({
+      envId: options.envId,
+      simulations: options.simulations,
+      maxBatch: options.maxBatch ?? 8,
+      seed: options.seed ?? 0,
+      ...(options.cPuct === undefined ? {} : { cPuct: options.cPuct }),
+    });
+    this.evaluate = async (observations, n) => {
+      const out = await model.evaluate(observations, n);
+      return { logits: out.policyLogits, values: out.values };
+    };
   }
 
   async chooseMove(state: EvalState): Promise<number> {
-    const root: Node = { prior: 1, visits: 0, valueSum: 0, children: null };
-    for (let sim = 0; sim < this.options.simulations; sim++) {
-      const s = state.clone();
-      const path = [root];
-      let node = root;
-      while (node.children && !s.isTerminal()) {
-        const [action, child] = this.select(node);
-        s.play(action);
-        node = child;
-        path.push(node);
-      }
-      let value: number;
-      if (s.isTerminal()) {
-        value = s.winner() === null ? 0 : -1; // the side to move has lost
-      } else {
-        value = await this.expand(node, s);
-      }
-      for (let i = path.length - 1; i >= 0; i--) {
-        path[i]!.visits++;
-        path[i]!.valueSum += value;
-        value = -value;
-      }
-    }
-    let bestAction = -1;
-    let bestVisits = -1;
-    for (const [a, child] of root.children ?? []) {
-      if (child.visits > bestVisits) {
-        bestVisits = child.visits;
-        bestAction = a;
-      }
-    }
-    return bestAction >= 0 ? bestAction : state.legalActions()[0]!;
-  }
-
-  private select(node: Node): [number, Node] {
-    const sqrtN = Math.sqrt(node.visits);
-    let best: [number, Node] | undefined;
-    let bestScore = -Infinity;
-    for (const entry of node.children!) {
-      const child = entry[1];
-      const q = child.visits > 0 ? -child.valueSum / child.visits : 0;
-      const u = q + (this.cpuct * child.prior * sqrtN) / (1 + child.visits);
-      if (u > bestScore) {
-        bestScore = u;
-        best = entry;
-      }
-    }
-    return best!;
-  }
-
-  private async expand(node: Node, state: EvalState): Promise<number> {
-    const { policyLogits, values } = await this.model.evaluate(state.observation(), 1);
-    const legal = state.legalActions();
-    let max = -Infinity;
-    for (const a of legal) max = Math.max(max, policyLogits[a]!);
-    let total = 0;
-    const weights = legal.map((a) => {
-      const w = Math.exp(policyLogits[a]! - max);
-      total += w;
-      return w;
+    const result = await this.searcher.search({ moves: state.history }, this.evaluate, {
+      simulations: this.options.simulations,
     });
-    node.children = new Map(
-      legal.map((a, i) => [a, { prior: weights[i]! / total, visits: 0, valueSum: 0, children: null }]),
-    );
-    return values[0]!;
+    if (result.action < 0) throw new Error(`${this.name}: no move in a finished game`);
+    return result.action;
   }
 }

@@ -142,7 +142,7 @@ export function registerEvalCommand(program: Command): void {
         const { obsSize, numActions } = SHAPES[game];
         const model = path ? await loadModel(path, game) : new UniformModel(obsSize, numActions);
         models.push(model);
-        return new MctsAgent(model, { simulations: sims });
+        return new MctsAgent(model, { envId: game, simulations: sims, seed });
       };
       const perfect = (tieBreakSeed: number): Agent =>
         game === 'connect4'
