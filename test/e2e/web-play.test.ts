@@ -118,10 +118,7 @@ test('every game in the registry gets a board; Connect4 drops, Othello has discs
     await page.selectOption('#game', game);
     await page.fill('#simulations', '16');
     await page.click('#new-game-button');
-    await page.waitForFunction(
-      (g) => document.querySelector('#board')?.getAttribute('aria-label')?.length,
-      game,
-    );
+    await page.waitForFunction((n) => document.querySelectorAll('#board .cell').length === n, cells);
     await page.waitForSelector('#board .cell.playable');
     t.is(await page.locator('#board .cell').count(), cells, game);
     await page.screenshot({ path: join(SHOTS, `${game}-start.png`) });
