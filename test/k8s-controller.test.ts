@@ -95,7 +95,7 @@ test('a full loop: actors to N, to 0 while the trainer Job runs, model published
   const backend = backendFor(clients, dataDir, events);
 
   for (const iteration of [1, 2]) {
-    await backend.startSelfPlay({ iteration, simulations: 50, modelPath: undefined });
+    await backend.startSelfPlay({ iteration, simulations: 50, modelPath: undefined, episodes: 0 });
     const actor = sim.get('deployments', NS, 'cartridge-actor')!;
     t.is(actor.spec!.replicas, 3, 'self-play runs on N actors');
     t.is(actor.status!.readyReplicas, 3, 'startSelfPlay waited for ready actors');
@@ -300,7 +300,7 @@ test('RBAC: the Role grants exactly the calls the controller makes', async (t) =
   await elector.waitForLeadership();
   const backend = backendFor(clients, dataDir, [], { keepFinishedJobs: 0 });
   for (const iteration of [1, 2]) {
-    await backend.startSelfPlay({ iteration, simulations: 10, modelPath: undefined });
+    await backend.startSelfPlay({ iteration, simulations: 10, modelPath: undefined, episodes: 0 });
     await backend.stopSelfPlay();
     await backend.train({ iteration, steps: 5 });
   }

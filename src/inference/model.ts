@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import * as ort from 'onnxruntime-node';
 
 export interface NetworkOutput {
@@ -56,9 +55,12 @@ export class UniformModel implements PolicyValueModel {
   async release(): Promise<void> {}
 }
 
-/** Version label of model bytes: file name plus the first 12 hex digits of their SHA-256. */
+/**
+ * Version label of model bytes: the first 12 hex digits of their SHA-256, so best.onnx and the
+ * latest.onnx it was copied from carry the same version.
+ */
 export function modelVersionOf(path: string, bytes: Uint8Array = readFileSync(path)): string {
-  return `${basename(path)}@${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}`;
+  return `sha256:${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}`;
 }
 
 export class OnnxModel implements PolicyValueModel {

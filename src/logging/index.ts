@@ -25,6 +25,7 @@ export function configureLogging(options: LoggingOptions): Logger {
               colorize: process.stderr.isTTY,
               translateTime: 'HH:MM:ss',
               ignore: 'pid,hostname',
+              singleLine: true,
             },
           },
         });

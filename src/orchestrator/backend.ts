@@ -7,6 +7,8 @@ export interface SelfPlayRequest {
   simulations: number;
   /** Model the actors should use: a path, or undefined for the uniform bootstrap model. */
   modelPath: string | undefined;
+  /** Episodes still wanted this iteration; 0 = keep going until stopSelfPlay (continuous mode). */
+  episodes: number;
 }
 
 export interface TrainRequest {

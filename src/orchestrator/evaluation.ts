@@ -7,6 +7,7 @@ import type { EvaluationOutcome, EvaluationRequest } from './loop.js';
 import type { MatchResult } from './state.js';
 
 export interface LoopEvaluatorOptions {
+  envId: string;
   shape: ModelShape;
   newGame: () => EvalState;
   cPuct: number;
@@ -21,7 +22,12 @@ export function createLoopEvaluator(options: LoopEvaluatorOptions) {
     const candidate = await OnnxModel.load(request.candidatePath, options.shape);
     const best = request.bestPath ? await OnnxModel.load(request.bestPath, options.shape) : undefined;
     const agent = (model: OnnxModel, name: string) =>
-      new MctsAgent(model, { simulations: request.simulations, cpuct: options.cPuct, name });
+      new MctsAgent(model, {
+        envId: options.envId,
+        simulations: request.simulations,
+        cPuct: options.cPuct,
+        name,
+      });
     try {
       const seed = options.seed + request.iteration * 1009;
       const vsRandom =

@@ -45,7 +45,7 @@ export class LocalBackend implements ExecutionBackend {
       modelPollMs: config.actor.model_poll_ms,
       replay,
       writeBatchEpisodes: config.actor.write_batch_episodes,
-      episodes: 0,
+      episodes: request.episodes,
       iteration: request.iteration,
       seed: (config.common.seed || Date.now() % 1_000_000_007) + request.iteration * 7_777,
     });

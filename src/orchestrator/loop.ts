@@ -105,7 +105,13 @@ export async function runLoop(deps: LoopDependencies, limits: LoopLimits): Promi
           `self-play: ${config.training.episodes_per_iteration} episodes at ${sims} simulations`,
         );
         const modelPath = actorModel(config, bestPath, latestPath);
-        await backend.startSelfPlay({ iteration, simulations: sims, modelPath });
+        const already = (await deps.countReplay()).episodes;
+        await backend.startSelfPlay({
+          iteration,
+          simulations: sims,
+          modelPath,
+          episodes: continuous ? 0 : Math.max(0, target - already),
+        });
         const phaseStart = Date.now();
         const baseSeconds = state.selfplay_seconds;
         for (;;) {

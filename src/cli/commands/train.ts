@@ -95,6 +95,7 @@ async function runTrainCommand(config: CartridgeConfig, serve: boolean): Promise
           return { episodes: env?.episodes ?? 0, positions: env?.rows ?? 0 };
         },
         evaluate: createLoopEvaluator({
+          envId,
           shape,
           newGame: () => initialState(envId as never),
           cPuct: config.mcts.c_puct,
