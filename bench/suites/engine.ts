@@ -1,13 +1,22 @@
 // Game engine speed: uniformly random playouts per second, the whole loop (legal moves,
 // play, terminal check) inside C++ with one N-API call per batch of playouts.
 import type { BenchSuite, SuiteContext } from '../../src/bench/index.js';
-import { makeFigure, repeat, seconds } from '../../src/bench/index.js';
+import { makeFigure, seconds } from '../../src/bench/index.js';
 import { loadAddon } from '../../src/native/index.js';
 
 const GAMES = ['tictactoe', 'connect4', 'othello', 'othello6'];
 
+interface PlayoutRun {
+  playouts: number;
+  /** Wall seconds of the C++ loop. */
+  seconds: number;
+  /** CPU seconds of the thread: the fair figure when other processes share the cores. */
+  cpuSeconds: number;
+  plies: number;
+}
+
 interface EngineAddon {
-  benchRandomPlayouts(envId: string, count: number, seed: number): unknown;
+  benchRandomPlayouts(envId: string, count: number, seed: number): PlayoutRun;
 }
 
 function engineAddon(): EngineAddon | undefined {
@@ -32,11 +41,33 @@ async function run(ctx: SuiteContext): Promise<void> {
     }
     count = Math.max(1, Math.round((count * target) / Math.max(took, 1e-6)));
     let seed = 2;
-    const samples = await repeat(ctx.repeats, async () => {
-      const s = await seconds(() => addon.benchRandomPlayouts(game, count, seed++));
-      return count / s;
-    });
-    ctx.record(makeFigure('random playouts/s', 'playouts/s', { game }, samples));
+    const runs: PlayoutRun[] = [];
+    for (let r = 0; r < ctx.repeats; r++) runs.push(addon.benchRandomPlayouts(game, count, seed++));
+    const params = { game };
+    ctx.record(
+      makeFigure(
+        'random playouts/s',
+        'playouts/s',
+        params,
+        runs.map((r) => r.playouts / r.seconds),
+      ),
+    );
+    ctx.record(
+      makeFigure(
+        'random playouts per CPU second',
+        'playouts/s',
+        params,
+        runs.map((r) => r.playouts / r.cpuSeconds),
+      ),
+    );
+    ctx.record(
+      makeFigure(
+        'random plies/s',
+        'plies/s',
+        params,
+        runs.map((r) => r.plies / r.seconds),
+      ),
+    );
   }
 }
 

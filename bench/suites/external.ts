@@ -74,6 +74,8 @@ export function externalSuite(
   file: string,
   exportName: string,
   description: string,
+  /** Turns the module's own result shape into figures (default: normalizeExternal). */
+  convert?: (result: unknown) => { figures: Figure[]; notes: string[] },
 ): BenchSuite {
   const url = new URL(`../${file}`, import.meta.url);
   return {
@@ -93,7 +95,7 @@ export function externalSuite(
         progress: ctx.progress,
         scratchDir: ctx.scratchDir,
       });
-      const { figures, notes } = normalizeExternal(result, `bench/${file}`);
+      const { figures, notes } = convert ? convert(result) : normalizeExternal(result, `bench/${file}`);
       for (const n of notes) ctx.note(n);
       for (const f of figures) ctx.record(f);
     },

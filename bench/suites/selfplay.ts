@@ -189,7 +189,7 @@ async function sweep(ctx: SuiteContext, net: DefaultNet, k: Knobs): Promise<void
     for (const games of gameCounts) {
       ctx.progress(`sweep ${net.envId}: workers=${workers} games/worker=${games}`);
       const runs: ReturnType<typeof rates>[] = [];
-      for (let r = 0; r < ctx.repeats; r++) {
+      for (let r = 0; r < Math.min(ctx.repeats, 3); r++) {
         const m = await runWorkers(net, workers, k.intraOpThreads, {
           envId: net.envId,
           simulations: k.simulations,
@@ -271,7 +271,7 @@ async function ablation(ctx: SuiteContext, net: DefaultNet, k: Knobs): Promise<v
     for (const [setup, run] of setups) {
       ctx.progress(`ablation ${net.envId}: ${setup}`);
       const runs: ReturnType<typeof rates>[] = [];
-      for (let r = 0; r < ctx.repeats; r++) runs.push(rates(await run(r + 1), k.simulations));
+      for (let r = 0; r < Math.min(ctx.repeats, 3); r++) runs.push(rates(await run(r + 1), k.simulations));
       const params = { game: net.envId, setup, sims: k.simulations };
       const positions = makeFigure(
         'ablation positions/s',
