@@ -6,6 +6,7 @@ import { registerConfigCommand } from './config.js';
 import { registerDbCommand } from './db.js';
 import { registerEvalCommand } from './eval.js';
 import { registerK8sCommand } from './k8s.js';
+import { registerOrchestrateCommand } from './orchestrate.js';
 import { registerPerftCommand } from './perft.js';
 import { registerServeCommand } from './serve.js';
 import { registerSolveCommand } from './solve.js';
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
   registerDbCommand(program);
   registerEvalCommand(program);
   registerK8sCommand(program);
+  registerOrchestrateCommand(program);
   registerPerftCommand(program);
   registerServeCommand(program);
   registerSolveCommand(program);

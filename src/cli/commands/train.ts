@@ -1,18 +1,10 @@
-// `cartridge train`: the whole AlphaZero loop on this machine (what `npm start` runs), or
-// driving a Kubernetes cluster with orchestrator.mode = kubernetes (see `cartridge orchestrate`).
-import { mkdirSync } from 'node:fs';
+// `cartridge train`: the whole AlphaZero loop on this machine (what `npm start` runs), optionally
+// with the web UI. The loop itself is `cartridge orchestrate --mode local` (see orchestrate.ts);
+// driving a Kubernetes cluster is `cartridge orchestrate --mode kubernetes`.
 import type { Command } from 'commander';
-import { type CartridgeConfig, dataPaths } from '../../config/index.js';
-import { initialState } from '../../eval/index.js';
-import { gameShape, replayMetadata } from '../../games/index.js';
-import { modelVersionOf } from '../../inference/index.js';
-import { logger } from '../../logging/index.js';
-import { createLoopEvaluator } from '../../orchestrator/evaluation.js';
-import { LocalBackend } from '../../orchestrator/local.js';
-import { runLoop } from '../../orchestrator/loop.js';
-import { TerminalView } from '../../orchestrator/view.js';
+import type { CartridgeConfig } from '../../config/index.js';
 import { type FlagMap, loadCommandConfig } from '../config-options.js';
-import { openReplayFromConfig } from '../replay-store.js';
+import { runOrchestrateCommand } from './orchestrate.js';
 
 const FLAGS: FlagMap = {
   game: { key: 'common.env_id', flag: '--game' },
@@ -52,71 +44,10 @@ export function registerTrainCommand(program: Command): void {
 }
 
 async function runTrainCommand(config: CartridgeConfig, serve: boolean): Promise<void> {
-  const log = logger('train');
-  const envId = config.common.env_id;
-  const shape = gameShape(envId);
-  const paths = dataPaths(config);
-  mkdirSync(paths.modelsDir, { recursive: true });
-  const { store, location } = openReplayFromConfig(config);
-  await store.migrate();
-  await store.upsertGameMetadata(replayMetadata(envId));
-
-  const view = new TerminalView(process.stderr, config.training.iterations);
-  const backend = new LocalBackend({
-    config,
-    paths,
-    replayLocation: location,
-    replay: store,
-    shape,
-    onTrainerLine: (line) => view.trainerLine(line),
-  });
   const web = serve ? await startWeb(config) : undefined;
-
-  let stopRequested = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopRequested) {
-      log.warn({ signal }, 'second signal: exiting now (state is saved; rerun the same command to resume)');
-      process.exit(130);
-    }
-    stopRequested = true;
-    log.info({ signal }, 'stopping after the current phase (press again to exit at once)');
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   try {
-    const state = await runLoop(
-      {
-        config,
-        paths,
-        backend,
-        countReplay: async () => {
-          const stats = await store.stats();
-          const env = stats.perEnv.find((e) => e.envId === envId);
-          return { episodes: env?.episodes ?? 0, positions: env?.rows ?? 0 };
-        },
-        evaluate: createLoopEvaluator({
-          envId,
-          shape,
-          newGame: () => initialState(envId as never),
-          cPuct: config.mcts.c_puct,
-          seed: config.common.seed,
-          openingPlies: 2,
-          onGame: (label, done, total) => view.evaluationProgress(label, done, total),
-        }),
-        modelVersion: (path) => modelVersionOf(path),
-        view,
-        stopRequested: () => stopRequested,
-        maintainReplay: async () => {
-          if (config.replay.max_transitions > 0) await store.prune(config.replay.max_transitions, envId);
-        },
-      },
-      {
-        iterations: config.training.iterations,
-        timeLimitMs: config.training.time_limit_minutes * 60_000,
-      },
-    );
-    process.stdout.write(`${view.summary(state)}\n`);
-    if (web && !stopRequested) {
+    const { stopped } = await runOrchestrateCommand(config, 'local');
+    if (web && !stopped) {
       process.stderr.write(`Web UI still serving at ${web.url} — press Ctrl-C to exit.\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
@@ -124,11 +55,7 @@ async function runTrainCommand(config: CartridgeConfig, serve: boolean): Promise
       });
     }
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await backend.close();
     await web?.close();
-    await store.close();
   }
 }
 
