@@ -66,7 +66,11 @@ export function reportMarkdown(report: BenchReport): string {
     '- each figure: median of n repeats, with min and max',
   ];
   for (const result of report.results) {
-    out.push('', `## ${result.suite} — ${result.status} (${result.seconds.toFixed(1)} s)`);
+    out.push(
+      '',
+      `## ${result.suite} — ${result.status} (${result.seconds.toFixed(1)} s` +
+        (result.loadAverage ? `, load average ${result.loadAverage.join(' / ')} at start)` : ')'),
+    );
     if (result.error) out.push('', `**${result.status === 'error' ? 'error' : 'skipped'}:** ${result.error}`);
     if (result.notes.length > 0) out.push('', ...result.notes.map((n) => `- ${n}`));
     if (result.figures.length > 0) out.push('', figuresTable(result.figures));

@@ -45,12 +45,13 @@ export async function runBench(options: RunOptions): Promise<BenchReport> {
       const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
       const figures: Figure[] = [];
       const notes: string[] = [];
+      const loadAverage = os.loadavg().map((l) => Math.round(l * 100) / 100);
       const missing = await suite.unavailable();
       if (missing !== undefined) {
         // A quick (CI) run covers what exists; a full run must not lose a suite silently.
         const status = options.quick ? 'skipped' : 'error';
         progress(`[${suite.name}] ${status}: ${missing}`);
-        results.push({ suite: suite.name, status, seconds: 0, figures, notes, error: missing });
+        results.push({ suite: suite.name, status, seconds: 0, figures, notes, loadAverage, error: missing });
         continue;
       }
       progress(`[${suite.name}] ${suite.description}`);
@@ -74,7 +75,7 @@ export async function runBench(options: RunOptions): Promise<BenchReport> {
       };
       try {
         await suite.run(context);
-        results.push({ suite: suite.name, status: 'ok', seconds: elapsed(), figures, notes });
+        results.push({ suite: suite.name, status: 'ok', seconds: elapsed(), figures, notes, loadAverage });
         progress(`[${suite.name}] done in ${elapsed().toFixed(1)} s`);
       } catch (error) {
         progress(`[${suite.name}] error: ${describeError(error)}`);
@@ -84,6 +85,7 @@ export async function runBench(options: RunOptions): Promise<BenchReport> {
           seconds: elapsed(),
           figures,
           notes,
+          loadAverage,
           error: describeError(error),
         });
       }

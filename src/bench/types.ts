@@ -43,6 +43,8 @@ export interface SuiteResult {
   error?: string;
   /** Free-form facts worth keeping next to the figures (which nets, which sizes). */
   notes: string[];
+  /** 1/5/15-minute load average when the suite started: other work on the box skews timings. */
+  loadAverage?: number[];
 }
 
 export interface MachineInfo {
