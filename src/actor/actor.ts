@@ -61,9 +61,14 @@ export class Actor {
     .slice(0, 16)}-${randomBytes(4).toString('hex')}`;
   private readonly pool: Piscina;
   private readonly stopFlag = new SharedArrayBuffer(4);
+  /** Per worker: its episodes written or discarded here (the workers' backpressure, see WorkerTask). */
+  private readonly handled: Int32Array;
+  private readonly workerDone: Promise<void>[] = [];
   private readonly ports: MessagePort[] = [];
   private readonly workerStats = new Map<number, { evaluations: number; fill: number; hitRate: number }>();
   private readonly queue: Episode[] = [];
+  /** The worker of each queued episode. */
+  private readonly queueWorkers: number[] = [];
   private watcher: ModelWatcher | undefined;
   private writing: Promise<void> = Promise.resolve();
   private accepted = 0;
@@ -81,6 +86,7 @@ export class Actor {
   private rejectDone!: (error: Error) => void;
 
   private constructor(private readonly options: ActorOptions) {
+    this.handled = new Int32Array(new SharedArrayBuffer(4 * options.workers));
     this.pool = new Piscina({
       filename: new URL('./worker-entry.js', import.meta.url).href,
       minThreads: options.workers,
@@ -188,11 +194,22 @@ export class Actor {
     const tasks: Promise<WorkerSummary>[] = [];
     for (let w = 0; w < options.workers; ++w) {
       const { port1, port2 } = new MessageChannel();
-      port1.on('message', (message: WorkerMessage) => this.onWorkerMessage(message));
+      // The worker's result and its port are separate channels: its last episodes and stats can
+      // arrive after the task resolves, so the drain waits for the 'done' that follows them.
+      this.workerDone.push(
+        new Promise((resolve) =>
+          port1.on('message', (message: WorkerMessage) => {
+            if (message.type === 'done') resolve();
+            else this.onWorkerMessage(message);
+          }),
+        ),
+      );
       this.ports.push(port1 as unknown as MessagePort);
       const task: WorkerTask = {
         workerIndex: w,
         stopFlag: this.stopFlag,
+        handled: this.handled.buffer as SharedArrayBuffer,
+        maxUnwritten: Math.max(4 * options.gamesPerWorker, 8 * options.writeBatchEpisodes, 64),
         port: port2 as unknown as MessagePort,
         arena: { ...options.search, envId: options.envId, numGames: perArena },
         arenas: options.arenasPerWorker,
@@ -253,10 +270,12 @@ export class Actor {
       for (const episode of episodes) {
         if (options.episodes > 0 && this.accepted >= options.episodes) {
           this.discarded++;
+          Atomics.add(this.handled, message.workerIndex, 1);
           continue;
         }
         this.accepted++;
         this.queue.push(episode);
+        this.queueWorkers.push(message.workerIndex);
       }
       if (this.queue.length >= options.writeBatchEpisodes || this.stopping) this.scheduleWrite();
       if (options.episodes > 0 && this.accepted >= options.episodes && !this.stopping) {
@@ -293,6 +312,7 @@ export class Actor {
     const { replay, writeBatchEpisodes, metrics } = this.options;
     while (this.queue.length > 0 && !this.writeError) {
       const batch = this.queue.splice(0, writeBatchEpisodes);
+      const from = this.queueWorkers.splice(0, writeBatchEpisodes);
       const started = performance.now();
       try {
         const result = await replay.writeEpisodes(batch);
@@ -303,6 +323,7 @@ export class Actor {
         metrics?.positions.inc(positions);
         metrics?.replayWriteSeconds.observe((performance.now() - started) / 1000);
         metrics?.replayRetries.set(replay.counters.retries);
+        for (const w of from) Atomics.add(this.handled, w, 1);
       } catch (error) {
         // The store already retried with backoff; stop rather than pile up episodes in memory.
         this.writeError = error as Error;
@@ -317,6 +338,12 @@ export class Actor {
   private finish(): Promise<ActorSummary> {
     this.finishing ??= (async () => {
       const workers = (await this.workersDone) ?? [];
+      await Promise.all(this.workerDone);
+      // The summaries are each worker's final count (a stats message may be up to a second old).
+      for (const w of workers) {
+        const stats = this.workerStats.get(w.workerIndex) ?? { evaluations: 0, fill: 0, hitRate: 0 };
+        this.workerStats.set(w.workerIndex, { ...stats, evaluations: w.networkEvaluations });
+      }
       this.scheduleWrite();
       await this.writing;
       for (const port of this.ports) port.close();

@@ -6,6 +6,13 @@ export interface WorkerTask {
   workerIndex: number;
   /** Int32Array[1] over shared memory: set to 1 to stop (checked between batch steps). */
   stopFlag: SharedArrayBuffer;
+  /**
+   * Int32Array[workers] over shared memory: episodes of each worker the main thread has written
+   * (or discarded). A worker pauses while more than `maxUnwritten` of its episodes are not, so a
+   * fast game cannot queue unbounded episodes in the port and a drain has bounded work.
+   */
+  handled: SharedArrayBuffer;
+  maxUnwritten: number;
   port: MessagePort;
   arena: Omit<ArenaOptions, 'seed'>;
   arenas: number;
@@ -52,7 +59,13 @@ export interface ModelRejectedMessage {
   error: string;
 }
 
-export type WorkerMessage = EpisodesMessage | StatsMessage | ModelRejectedMessage;
+/** The worker's last message: everything it sent before is already delivered (one port, in order). */
+export interface DoneMessage {
+  type: 'done';
+  workerIndex: number;
+}
+
+export type WorkerMessage = EpisodesMessage | StatsMessage | ModelRejectedMessage | DoneMessage;
 
 export interface WorkerSummary {
   workerIndex: number;

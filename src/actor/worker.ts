@@ -15,6 +15,8 @@ import {
 } from './protocol.js';
 
 const STATS_INTERVAL_MS = 1000;
+/** Longest stretch without a turn of the event loop (model messages arrive as events). */
+const YIELD_INTERVAL_MS = 5;
 
 interface InFlight {
   promise: Promise<{ logits: Float32Array; values: Float32Array }>;
@@ -22,6 +24,8 @@ interface InFlight {
 
 export default async function runSelfPlayWorker(task: WorkerTask): Promise<WorkerSummary> {
   const stopFlag = new Int32Array(task.stopFlag);
+  const handled = new Int32Array(task.handled);
+  let sent = 0;
   const port = task.port as unknown as MessagePort;
   const shape = { obsSize: task.obsSize, numActions: task.numActions };
   const sessionOptions = { intraOpThreads: task.intraOpThreads, executionProvider: task.executionProvider };
@@ -77,6 +81,25 @@ export default async function runSelfPlayWorker(task: WorkerTask): Promise<Worke
       batch,
     };
     port.postMessage(message, transferablesOf(batch));
+    sent += batch.count;
+  };
+
+  // An evaluator that answers synchronously (the uniform bootstrap) never returns to the event
+  // loop by itself, so a published model would never be received; and the main thread may write
+  // episodes slower than a fast game makes them. Both are handled here, between batch steps.
+  let lastYield = performance.now();
+  const pace = async () => {
+    if (performance.now() - lastYield >= YIELD_INTERVAL_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
+    while (
+      sent - Atomics.load(handled, task.workerIndex) > task.maxUnwritten &&
+      Atomics.load(stopFlag, 0) === 0
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      lastYield = performance.now();
+    }
   };
 
   const sendStats = () => {
@@ -136,6 +159,7 @@ export default async function runSelfPlayWorker(task: WorkerTask): Promise<Worke
       sendStats();
       lastStats = performance.now();
     }
+    await pace();
   }
 
   // Stop: completed episodes go out; games in progress are discarded.
@@ -151,6 +175,7 @@ export default async function runSelfPlayWorker(task: WorkerTask): Promise<Worke
     simulations: arenas.reduce((s, a) => s + a.stats().simulations, 0),
   };
   await Promise.all([model, ...retired, ...(nextModel ? [nextModel] : [])].map((m) => m.release()));
+  port.postMessage({ type: 'done', workerIndex: task.workerIndex });
   port.close();
   return summary;
 }
