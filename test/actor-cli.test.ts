@@ -120,6 +120,11 @@ test('SIGTERM drains and exits 0 in time; /health, /ready and /metrics respond m
     'cartridge_actor_batch_fill',
   ])
     t.true(metrics.includes(name), name);
+  const evaluations = await waitFor('the evaluation counter to move', async () => {
+    const text = await (await get('/metrics'))?.text();
+    return Number(text?.match(/^cartridge_actor_network_evaluations_total (\d+)$/m)?.[1] ?? 0);
+  });
+  t.true(evaluations > 0);
   t.true(metrics.includes(`cartridge_actor_model_info{version="${version}"} 1`));
 
   const signalled = Date.now();

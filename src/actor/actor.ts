@@ -283,6 +283,8 @@ export class Actor {
         void this.finish();
       }
     } else if (message.type === 'stats') {
+      const previous = this.workerStats.get(message.workerIndex)?.evaluations ?? 0;
+      options.metrics?.evaluations.inc(Math.max(0, message.networkEvaluations - previous));
       this.workerStats.set(message.workerIndex, {
         evaluations: message.networkEvaluations,
         fill: message.averageBatchFill,
