@@ -31,6 +31,8 @@ export interface ExecutionBackend {
   readonly name: string;
   /** Starts (or re-targets) self-play; returns once actors are running. */
   startSelfPlay(request: SelfPlayRequest): Promise<void>;
+  /** Why self-play died, if it did (checked while waiting for episodes, so the loop fails instead of waiting forever). */
+  selfPlayFailure?(): Error | undefined;
   /** Stops self-play; completed episodes are written, unfinished ones discarded. */
   stopSelfPlay(): Promise<void>;
   /** Runs one training job to completion (retrying per the backend's policy) and returns what it published. */

@@ -22,6 +22,7 @@ export interface LocalBackendOptions {
 export class LocalBackend implements ExecutionBackend {
   readonly name = 'local';
   private actor: Actor | undefined;
+  private failure: Error | undefined;
 
   constructor(private readonly options: LocalBackendOptions) {}
 
@@ -49,16 +50,28 @@ export class LocalBackend implements ExecutionBackend {
       iteration: request.iteration,
       seed: (config.common.seed || Date.now() % 1_000_000_007) + request.iteration * 7_777,
     });
+    this.failure = undefined;
+    this.actor.done.catch((error: Error) => {
+      this.failure = error;
+    });
   }
 
   progress(): ActorProgress | undefined {
     return this.actor?.progress();
   }
 
+  selfPlayFailure(): Error | undefined {
+    return this.failure;
+  }
+
   async stopSelfPlay(): Promise<void> {
     const actor = this.actor;
     this.actor = undefined;
-    if (actor) await actor.stop(this.options.config.actor.drain_timeout_seconds * 1000);
+    // After a failure the actor's own error is the one to report (selfPlayFailure), not this one.
+    if (actor)
+      await actor.stop(this.options.config.actor.drain_timeout_seconds * 1000).catch((error: Error) => {
+        if (!this.failure) throw error;
+      });
   }
 
   async train(request: TrainRequest): Promise<TrainResult> {

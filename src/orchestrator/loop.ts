@@ -123,6 +123,8 @@ export async function runLoop(deps: LoopDependencies, limits: LoopLimits): Promi
             seconds > 0 ? (counts.positions - state.positions_at_start) / seconds : 0,
           );
           if (counts.episodes >= target) break;
+          const failure = backend.selfPlayFailure?.();
+          if (failure) throw new Error(`self-play failed: ${failure.message}`);
           if (stop()) return state;
           await sleep(deps.pollMs ?? 1000);
         }
