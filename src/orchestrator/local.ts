@@ -1,7 +1,7 @@
 // Local execution backend: actors as a worker-thread pool in this process, the trainer as
 // a child process (the Python package), both on this machine.
 import { join } from 'node:path';
-import { Actor, type ActorProgress } from '../actor/index.js';
+import { Actor, type ActorProgress, actorModelFile } from '../actor/index.js';
 import { actorSearchOptions } from '../actor/search-settings.js';
 import type { CartridgeConfig, DataPaths } from '../config/index.js';
 import type { ModelShape } from '../inference/index.js';
@@ -29,10 +29,7 @@ export class LocalBackend implements ExecutionBackend {
   async startSelfPlay(request: SelfPlayRequest): Promise<void> {
     if (this.actor) return; // continuous mode: actors keep running and hot-reload the model
     const { config, paths, replay, shape } = this.options;
-    const modelFile = join(
-      paths.modelsDir,
-      config.training.generate_with === 'latest' ? 'latest.onnx' : 'best.onnx',
-    );
+    const modelFile = actorModelFile(config, paths);
     this.actor = await Actor.start({
       envId: config.common.env_id,
       shape,

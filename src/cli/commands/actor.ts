@@ -1,8 +1,5 @@
-// `cartridge actor`: a stateless self-play process — the unit Kubernetes scales on spot nodes.
-// Every option is also a config key, so a Deployment configures it with env vars only.
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { Actor } from '../../actor/index.js';
+import { Actor, actorModelFile } from '../../actor/index.js';
 import { actorSearchOptions } from '../../actor/search-settings.js';
 import { dataPaths } from '../../config/index.js';
 import { gameShape, replayMetadata } from '../../games/index.js';
@@ -37,7 +34,10 @@ export function registerActorCommand(program: Command): void {
     .option('--games-per-worker <n>', 'concurrent games per worker (actor.games_per_worker)')
     .option('--sims <n>', 'MCTS simulations per move (mcts.num_simulations)')
     .option('--replay-url <url>', 'replay location: postgres://… or a SQLite file (replay.url)')
-    .option('--models <dir>', 'folder whose latest.onnx is followed (actor.models_dir)')
+    .option(
+      '--models <dir>',
+      'models folder; its latest.onnx (or best.onnx with training.generate_with = best) is followed (actor.models_dir)',
+    )
     .option(
       '--metrics-port <port>',
       'serve /health, /ready, /metrics on this port (actor.metrics_port; 0 = off)',
@@ -77,7 +77,7 @@ async function runActorCommand(config: import('../../config/index.js').Cartridge
     search: actorSearchOptions(config, shape, config.mcts.num_simulations),
     intraOpThreads: config.actor.intra_op_threads,
     executionProvider: config.actor.execution_provider,
-    modelFile: join(paths.modelsDir, 'latest.onnx'),
+    modelFile: actorModelFile(config, paths),
     modelPollMs: config.actor.model_poll_ms,
     replay: store,
     writeBatchEpisodes: config.actor.write_batch_episodes,
