@@ -134,13 +134,29 @@ export async function runLoop(deps: LoopDependencies, limits: LoopLimits): Promi
         writeState(statePath, state);
       }
 
-      let trainLoss: { loss?: number; policyLoss?: number; valueLoss?: number; step: number } = { step: 0 };
       if (state.phase === 'train') {
         view.phase(state, `training: ${config.training.steps_per_iteration} steps`);
         const trainStart = Date.now();
         const result = await backend.train({ iteration, steps: config.training.steps_per_iteration });
-        trainLoss = result;
-        await deps.maintainReplay?.();
+        // Persisted with the phase change, so a run resumed at 'evaluate' still records them.
+        state.last_train = {
+          step: result.step,
+          loss: result.loss ?? null,
+          policy_loss: result.policyLoss ?? null,
+          value_loss: result.valueLoss ?? null,
+        };
+        if (deps.maintainReplay) {
+          // Pruning removes the oldest episodes (earlier iterations'): lower this iteration's
+          // starting counts by as much, so its own episodes are neither lost from the record
+          // nor does the count go negative.
+          const before = await deps.countReplay();
+          await deps.maintainReplay();
+          const after = await deps.countReplay();
+          const droppedEpisodes = Math.max(0, before.episodes - after.episodes);
+          const droppedPositions = Math.max(0, before.positions - after.positions);
+          state.episodes_at_start = Math.max(0, state.episodes_at_start - droppedEpisodes);
+          state.positions_at_start = Math.max(0, state.positions_at_start - droppedPositions);
+        }
         state.train_seconds = (Date.now() - trainStart) / 1000;
         state.phase = 'evaluate';
         writeState(statePath, state);
@@ -174,10 +190,10 @@ export async function runLoop(deps: LoopDependencies, limits: LoopLimits): Promi
             : 0,
         selfplay_seconds: state.selfplay_seconds,
         train_seconds: state.train_seconds,
-        train_loss: trainLoss.loss ?? null,
-        policy_loss: trainLoss.policyLoss ?? null,
-        value_loss: trainLoss.valueLoss ?? null,
-        step: trainLoss.step,
+        train_loss: state.last_train?.loss ?? null,
+        policy_loss: state.last_train?.policy_loss ?? null,
+        value_loss: state.last_train?.value_loss ?? null,
+        step: state.last_train?.step ?? 0,
         sims,
         vs_random: outcome.vsRandom,
         vs_best: hasBest && outcome.vsBest ? { ...outcome.vsBest, score: matchScore(outcome.vsBest) } : null,
@@ -192,6 +208,7 @@ export async function runLoop(deps: LoopDependencies, limits: LoopLimits): Promi
       state.positions_at_start = counts.positions;
       state.selfplay_seconds = 0;
       state.train_seconds = 0;
+      state.last_train = null;
       writeState(statePath, state);
       view.iterationDone(record, state);
       if (outOfTime()) break;

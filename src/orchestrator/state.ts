@@ -39,6 +39,16 @@ export const loopStateSchema = z.object({
   /** Seconds spent in this iteration's self-play so far (survives restarts). */
   selfplay_seconds: z.number().nonnegative(),
   train_seconds: z.number().nonnegative(),
+  /** What this iteration's training job reported (null before it ran); optional: older files lack it. */
+  last_train: z
+    .object({
+      step: z.number().int(),
+      loss: z.number().nullable(),
+      policy_loss: z.number().nullable(),
+      value_loss: z.number().nullable(),
+    })
+    .nullable()
+    .optional(),
   best_model: z.string().nullable(),
   history: z.array(iterationRecord),
   started_at: z.string(),
@@ -60,6 +70,7 @@ export function initialState(envId: string, episodes: number, positions: number)
     positions_at_start: positions,
     selfplay_seconds: 0,
     train_seconds: 0,
+    last_train: null,
     best_model: null,
     history: [],
     started_at: now,
