@@ -195,7 +195,7 @@ test.serial('the uniform bootstrap picks up the first model published while it p
       writeTestModel(join(f.dir, 'first.onnx'), gameShape('tictactoe'), { seed: 9 }),
     );
     await waitFor('episodes of the published model', () => sqliteEpisodeCount(f.dbPath, version) >= 2, {
-      timeoutMs: 10_000,
+      timeoutMs: 30_000,
     });
     const summary = await actor.stop(10_000);
     t.is(summary.modelVersion, version);

@@ -183,7 +183,7 @@ export function checkEpisodes(envId: string, rows: readonly StoredRow[]): Checke
 export async function waitFor<T>(
   what: string,
   probe: () => T | Promise<T>,
-  { timeoutMs = 20_000, intervalMs = 50 } = {},
+  { timeoutMs = 60_000, intervalMs = 50 } = {},
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
