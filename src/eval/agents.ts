@@ -1,7 +1,7 @@
 // Agents that evaluation plays or measures: random, perfect players (Connect4
 // solver, TicTacToe minimax), depth-limited minimax, and MCTS over a network.
 import type { PolicyValueModel } from '../inference/index.js';
-import { type Evaluator, Searcher } from '../search/index.js';
+import { type Evaluator, modelEvaluator, Searcher } from '../search/index.js';
 import { pick, type Rng, seededRng } from './rng.js';
 import type { Connect4Solver } from './solver.js';
 import type { EvalState } from './state.js';
@@ -204,10 +204,7 @@ export class MctsAgent implements Agent {
       seed: options.seed ?? 0,
       ...(options.cPuct === undefined ? {} : { cPuct: options.cPuct }),
     });
-    this.evaluate = async (observations, n) => {
-      const out = await model.evaluate(observations, n);
-      return { logits: out.policyLogits, values: out.values };
-    };
+    this.evaluate = modelEvaluator(model);
   }
 
   async chooseMove(state: EvalState): Promise<number> {

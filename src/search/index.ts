@@ -1,6 +1,6 @@
 // Public surface of the search concern: self-play arena, single-game searcher, evaluators.
 export { SelfPlayArena } from './arena.js';
-export { uniformEvaluator } from './evaluators.js';
+export { modelEvaluator, type PolicyValueNetwork, uniformEvaluator } from './evaluators.js';
 export { type Position, type SearchCallOptions, Searcher } from './searcher.js';
 export type {
   ArenaOptions,

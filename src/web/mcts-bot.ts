@@ -1,7 +1,7 @@
 // The bot's move search: Cartridge's single-game MCTS (src/search) over the model in use.
 // A fresh searcher per request keeps sessions independent and requests reentrant; the
 // search is cheap to set up next to the simulations it runs.
-import { Searcher } from '../search/index.js';
+import { modelEvaluator, Searcher } from '../search/index.js';
 import type { BotSearch, SearchRequest, SearchResult } from './engine.js';
 
 export interface MctsBotOptions {
@@ -25,10 +25,7 @@ export class MctsBotSearch implements BotSearch {
       cacheSize: 0,
       ...(this.options.seed === undefined ? {} : { seed: this.options.seed }),
     });
-    const result = await searcher.search({ moves }, async (observations, n) => {
-      const out = await model.evaluate(observations, n);
-      return { logits: out.policyLogits, values: out.values };
-    });
+    const result = await searcher.search({ moves }, modelEvaluator(model));
     return { action: result.action, visits: Array.from(result.visits), value: result.value };
   }
 }
