@@ -8,6 +8,7 @@ import { registerEvalCommand } from './eval.js';
 import { registerK8sCommand } from './k8s.js';
 import { registerOrchestrateCommand } from './orchestrate.js';
 import { registerPerftCommand } from './perft.js';
+import { registerPlayCommand } from './play.js';
 import { registerServeCommand } from './serve.js';
 import { registerSolveCommand } from './solve.js';
 import { registerTrainCommand } from './train.js';
@@ -22,6 +23,7 @@ export function registerCommands(program: Command): void {
   registerK8sCommand(program);
   registerOrchestrateCommand(program);
   registerPerftCommand(program);
+  registerPlayCommand(program);
   registerServeCommand(program);
   registerSolveCommand(program);
   registerTrainCommand(program);
