@@ -1,0 +1,382 @@
+// The iteration loop on its own: runLoop with a fake ExecutionBackend (training = copying a
+// prepared ONNX model to latest.onnx) and a fake evaluator with fixed W/D/L, so gating, the
+// simulation ramp, resumes and episode accounting are checked exactly and in milliseconds.
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { type CartridgeConfig, dataPaths, loadConfig } from '../src/config/index.js';
+import { modelVersionOf } from '../src/inference/index.js';
+import type {
+  ExecutionBackend,
+  SelfPlayRequest,
+  TrainRequest,
+  TrainResult,
+} from '../src/orchestrator/backend.js';
+import { matchScore, shouldPromote, simulationsFor } from '../src/orchestrator/gating.js';
+import {
+  type EvaluationOutcome,
+  type EvaluationRequest,
+  type LoopView,
+  loopStatePath,
+  runLoop,
+} from '../src/orchestrator/loop.js';
+import { type MatchResult, readState } from '../src/orchestrator/state.js';
+import { writeTestModel } from './helpers/models.js';
+
+const SHAPE = { obsSize: 29, numActions: 9 };
+const E = 5;
+
+// One distinct model per training job, built once for the whole file.
+const modelsDir = mkdtempSync(join(tmpdir(), 'cartridge-loop-models-'));
+const trainedModels = Array.from({ length: 5 }, (_, i) =>
+  writeTestModel(join(modelsDir, `iter${i + 1}.onnx`), SHAPE, { seed: i + 1 }),
+);
+
+const wdl = (wins: number, draws: number, losses: number): MatchResult => ({ wins, draws, losses });
+
+function tinyConfig(dataDir: string, edit: (config: CartridgeConfig) => void = () => {}): CartridgeConfig {
+  const { config } = loadConfig({ env: {}, cwd: dataDir });
+  config.common.env_id = 'tictactoe';
+  config.common.data_dir = dataDir;
+  config.training.episodes_per_iteration = E;
+  config.training.steps_per_iteration = 3;
+  config.evaluation.games = 20;
+  config.evaluation.random_games = 10;
+  config.evaluation.gate_threshold = 0.55;
+  config.mcts.num_simulations = 10;
+  config.mcts.simulation_ramp_step = 0;
+  config.mcts.max_simulations = 10;
+  config.training.generate_with = 'best';
+  edit(config);
+  return config;
+}
+
+/** An in-memory stand-in for actors, trainer, replay buffer and evaluator. */
+class Harness {
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'cartridge-loop-fake-'));
+  readonly config: CartridgeConfig;
+  readonly paths;
+  episodes = 0;
+  readonly selfPlay: SelfPlayRequest[] = [];
+  readonly trains: TrainRequest[] = [];
+  readonly evaluations: EvaluationRequest[] = [];
+  readonly phases: string[] = [];
+  stops = 0;
+  step = 0;
+  /** Outcome per iteration; a function may throw (a crash in evaluation). */
+  outcomes = new Map<number, EvaluationOutcome | (() => EvaluationOutcome)>();
+  /** Episodes the buffer housekeeping removes after each training job. */
+  pruneEpisodes = 0;
+
+  constructor(edit?: (config: CartridgeConfig) => void) {
+    this.config = tinyConfig(this.dataDir, edit);
+    this.paths = dataPaths(this.config);
+    mkdirSync(this.paths.modelsDir, { recursive: true });
+  }
+
+  get latest() {
+    return join(this.paths.modelsDir, 'latest.onnx');
+  }
+  get best() {
+    return join(this.paths.modelsDir, 'best.onnx');
+  }
+
+  backend(): ExecutionBackend {
+    return {
+      name: 'fake',
+      startSelfPlay: async (request) => {
+        this.selfPlay.push(request);
+        // The actors write the wanted episodes at once (7 positions each).
+        this.episodes += request.episodes;
+      },
+      stopSelfPlay: async () => {
+        this.stops += 1;
+      },
+      train: async (request): Promise<TrainResult> => {
+        this.trains.push(request);
+        this.step += request.steps;
+        const model = trainedModels[request.iteration - 1];
+        if (!model) throw new Error(`no prepared model for iteration ${request.iteration}`);
+        copyFileSync(model, this.latest);
+        return {
+          modelPath: this.latest,
+          step: this.step,
+          loss: 1 / request.iteration,
+          policyLoss: 0.5,
+          valueLoss: 0.25,
+        };
+      },
+      close: async () => {},
+    };
+  }
+
+  view(): LoopView {
+    return {
+      phase: (state, detail) => this.phases.push(`${state.iteration}:${state.phase}:${detail}`),
+      selfPlayProgress: () => {},
+      iterationDone: () => {},
+    };
+  }
+
+  run(iterations: number, extra: { stopRequested?: () => boolean; timeLimitMs?: number } = {}) {
+    return runLoop(
+      {
+        config: this.config,
+        paths: this.paths,
+        backend: this.backend(),
+        countReplay: async () => ({ episodes: this.episodes, positions: this.episodes * 7 }),
+        evaluate: async (request) => {
+          this.evaluations.push(request);
+          const outcome = this.outcomes.get(request.iteration);
+          if (outcome === undefined) return { vsRandom: wdl(10, 0, 0), vsBest: wdl(10, 0, 10) };
+          return typeof outcome === 'function' ? outcome() : outcome;
+        },
+        modelVersion: (path) => modelVersionOf(path),
+        view: this.view(),
+        maintainReplay: async () => {
+          // Like replay.prune: drops the oldest, keeping (at least) the newest iteration's episodes.
+          this.episodes -= Math.min(this.pruneEpisodes, Math.max(0, this.episodes - E));
+        },
+        pollMs: 1,
+        ...(extra.stopRequested ? { stopRequested: extra.stopRequested } : {}),
+      },
+      { iterations, timeLimitMs: extra.timeLimitMs ?? 0 },
+    );
+  }
+}
+
+const sameBytes = (a: string, b: string) => readFileSync(a).equals(readFileSync(b));
+
+test('matchScore: wins 1, draws 1/2, over all games; no games scores 0', (t) => {
+  t.is(matchScore(wdl(10, 0, 0)), 1);
+  t.is(matchScore(wdl(0, 0, 10)), 0);
+  t.is(matchScore(wdl(0, 10, 0)), 0.5);
+  t.is(matchScore(wdl(10, 2, 8)), 0.55);
+  t.is(matchScore(wdl(3, 1, 0)), 0.875);
+  t.is(matchScore(wdl(0, 0, 0)), 0);
+});
+
+test('shouldPromote: always without a best or without games, else at or above the threshold', (t) => {
+  t.true(shouldPromote(null, 0.55));
+  t.true(shouldPromote(null, 1));
+  t.true(shouldPromote(wdl(0, 0, 0), 0.55), 'gating off (0 games)');
+  t.false(shouldPromote(wdl(10, 1, 9), 0.55), '0.525 < 0.55');
+  t.true(shouldPromote(wdl(10, 2, 8), 0.55), 'exactly 0.55');
+  t.true(shouldPromote(wdl(11, 0, 9), 0.55), 'exactly 0.55 without draws');
+  t.true(shouldPromote(wdl(20, 0, 0), 0.55));
+  t.false(shouldPromote(wdl(0, 20, 0), 0.55), 'all draws score 0.5');
+  t.true(shouldPromote(wdl(0, 20, 0), 0.5));
+  t.false(shouldPromote(wdl(19, 1, 0), 1));
+});
+
+test('simulationsFor: start, +step per iteration after the first, capped at max', (t) => {
+  t.deepEqual(
+    [1, 2, 3, 4, 5].map((i) => simulationsFor(i, 10, 5, 20)),
+    [10, 15, 20, 20, 20],
+  );
+  t.deepEqual(
+    [1, 2, 10].map((i) => simulationsFor(i, 100, 0, 100)),
+    [100, 100, 100],
+    'no ramp',
+  );
+  t.deepEqual(
+    [1, 3].map((i) => simulationsFor(i, 50, 25, 40)),
+    [50, 50],
+    'a max below the start does not lower the start',
+  );
+  t.is(simulationsFor(3, 16, 7, 100), 30);
+});
+
+test('gating with fixed results: first always promoted, below threshold kept, at/above promoted', async (t) => {
+  const h = new Harness();
+  // Iteration 1 has no best: promoted whatever the (unused) match says.
+  h.outcomes.set(1, { vsRandom: wdl(9, 1, 0), vsBest: wdl(0, 0, 20) });
+  h.outcomes.set(2, { vsRandom: wdl(10, 0, 0), vsBest: wdl(10, 1, 9) }); // 0.525
+  h.outcomes.set(3, { vsRandom: wdl(10, 0, 0), vsBest: wdl(10, 2, 8) }); // 0.55
+  h.outcomes.set(4, { vsRandom: wdl(10, 0, 0), vsBest: wdl(2, 0, 18) }); // 0.1
+  h.outcomes.set(5, { vsRandom: wdl(10, 0, 0), vsBest: wdl(16, 4, 0) }); // 0.9
+
+  const state = await h.run(5);
+  t.deepEqual(
+    state.history.map((r) => r.promoted),
+    [true, false, true, false, true],
+  );
+  t.deepEqual(
+    state.history.map((r) => r.vs_best?.score ?? null),
+    [null, 0.525, 0.55, 0.1, 0.9],
+  );
+  t.deepEqual(state.history[0]?.vs_random, wdl(9, 1, 0));
+  t.deepEqual(
+    state.history.map((r) => r.model_version),
+    trainedModels.map((m) => modelVersionOf(m)),
+  );
+  t.true(sameBytes(h.best, trainedModels[4] as string));
+  t.is(state.best_model, modelVersionOf(trainedModels[4] as string));
+
+  // The evaluator meets the best only once there is one, with the configured match settings.
+  t.is(h.evaluations[0]?.bestPath, null);
+  t.true(h.evaluations.slice(1).every((r) => r.bestPath === h.best));
+  t.true(h.evaluations.every((r) => r.candidatePath === h.latest));
+  t.true(
+    h.evaluations.every(
+      (r) => r.games === 20 && r.randomGames === 10 && r.simulations === h.config.evaluation.simulations,
+    ),
+  );
+});
+
+test('a candidate below the threshold leaves best.onnx and best_model untouched', async (t) => {
+  const h = new Harness();
+  h.outcomes.set(2, { vsRandom: wdl(10, 0, 0), vsBest: wdl(0, 0, 20) });
+  const first = await h.run(1);
+  const bestAfter1 = readFileSync(h.best);
+  t.is(first.best_model, modelVersionOf(trainedModels[0] as string));
+
+  const second = await h.run(2);
+  t.false(second.history[1]?.promoted);
+  t.true(readFileSync(h.best).equals(bestAfter1), 'best.onnx unchanged');
+  t.is(second.best_model, first.best_model);
+  t.true(sameBytes(h.latest, trainedModels[1] as string), 'the rejected candidate stays as latest.onnx');
+});
+
+test('self-play asks for exactly the missing episodes with the ramped simulations', async (t) => {
+  const h = new Harness((config) => {
+    config.mcts.num_simulations = 10;
+    config.mcts.simulation_ramp_step = 5;
+    config.mcts.max_simulations = 20;
+  });
+  const state = await h.run(4);
+  t.deepEqual(
+    h.selfPlay.map((r) => [r.iteration, r.simulations, r.episodes]),
+    [
+      [1, 10, E],
+      [2, 15, E],
+      [3, 20, E],
+      [4, 20, E],
+    ],
+  );
+  t.deepEqual(
+    state.history.map((r) => r.sims),
+    [10, 15, 20, 20],
+  );
+  t.is(h.selfPlay[0]?.modelPath, undefined, 'iteration 1 plays with the uniform bootstrap model');
+  t.true(
+    h.selfPlay.slice(1).every((r) => r.modelPath === h.best),
+    'then with the best model',
+  );
+  t.deepEqual(
+    h.trains.map((r) => [r.iteration, r.steps]),
+    [
+      [1, 3],
+      [2, 3],
+      [3, 3],
+      [4, 3],
+    ],
+  );
+  t.true(state.history.every((r) => r.episodes === E && r.positions === 7 * E));
+  t.deepEqual(
+    state.history.map((r) => r.step),
+    [3, 6, 9, 12],
+  );
+});
+
+test('a run resumed in self-play only asks for the episodes still missing', async (t) => {
+  const h = new Harness();
+  await h.run(1);
+  // A killed run had written 3 of iteration 2's episodes before it died.
+  h.episodes += 3;
+  const state = await h.run(2);
+  t.is(h.selfPlay[1]?.episodes, E - 3);
+  t.is(state.history[1]?.episodes, E);
+  t.is(h.episodes, 2 * E);
+});
+
+test('a run resumed at evaluation keeps the training figures of its iteration', async (t) => {
+  const h = new Harness();
+  h.outcomes.set(2, () => {
+    throw new Error('killed during evaluation');
+  });
+  await t.throwsAsync(h.run(3), { message: 'killed during evaluation' });
+  const saved = readState(loopStatePath(h.paths));
+  t.is(saved?.iteration, 2);
+  t.is(saved?.phase, 'evaluate');
+
+  h.outcomes.delete(2);
+  const state = await h.run(3);
+  t.is(h.trains.length, 3, 'iteration 2 is not trained twice');
+  t.deepEqual(
+    state.history.map((r) => r.iteration),
+    [1, 2, 3],
+  );
+  t.is(state.history[1]?.step, 6);
+  t.is(state.history[1]?.train_loss, 0.5);
+  t.is(state.history[1]?.policy_loss, 0.5);
+  t.is(state.history[1]?.value_loss, 0.25);
+  t.is(state.history[1]?.episodes, E);
+});
+
+test('pruning old episodes after training does not shrink the iteration episode count', async (t) => {
+  const h = new Harness();
+  h.pruneEpisodes = 2;
+  const state = await h.run(3);
+  t.deepEqual(
+    state.history.map((r) => r.episodes),
+    [E, E, E],
+  );
+  t.deepEqual(
+    h.selfPlay.map((r) => r.episodes),
+    [E, E, E],
+  );
+  t.is(state.episodes_at_start, h.episodes);
+  t.is(h.episodes, 3 * E - 2 * 2, 'the fake did prune (twice: nothing older than iteration 1)');
+});
+
+test('stopRequested and the time limit end the run after a whole iteration', async (t) => {
+  const stopped = new Harness();
+  let done = 0;
+  const byStop = await stopped.run(5, {
+    stopRequested: () => {
+      done = readState(loopStatePath(stopped.paths))?.history.length ?? 0;
+      return done >= 1;
+    },
+  });
+  t.is(byStop.history.length, 1);
+  t.is(byStop.phase, 'selfplay');
+  t.is(byStop.iteration, 2);
+  t.true(stopped.stops >= 1, 'actors are stopped on the way out');
+
+  const timed = new Harness();
+  const byTime = await timed.run(5, { timeLimitMs: 1 });
+  t.is(byTime.history.length, 1, 'the running iteration finishes, no new one starts');
+  t.is(byTime.history[0]?.vs_random?.wins, 10, 'its evaluation was done');
+  t.is(timed.selfPlay.length, 1);
+  t.is(readState(loopStatePath(timed.paths))?.iteration, 2);
+});
+
+test('a state file of another game or a corrupt one is an error, never reset', async (t) => {
+  const h = new Harness();
+  await h.run(1);
+  const path = loopStatePath(h.paths);
+  const saved = readFileSync(path, 'utf8');
+  h.config.common.env_id = 'connect4';
+  await t.throwsAsync(h.run(2), { message: /belongs to a tictactoe run, not connect4/ });
+  h.config.common.env_id = 'tictactoe';
+  writeFileSync(path, '{"version": 1, ');
+  await t.throwsAsync(h.run(2), { message: /is not valid JSON/ });
+  t.true(existsSync(path));
+  writeFileSync(path, saved);
+  const state = await h.run(2);
+  t.is(state.history.length, 2);
+});
+
+test('generate_with = latest: actors play the newest candidate, promoted or not', async (t) => {
+  const h = new Harness((config) => {
+    config.training.generate_with = 'latest';
+  });
+  h.outcomes.set(2, { vsRandom: wdl(10, 0, 0), vsBest: wdl(0, 0, 20) });
+  await h.run(3);
+  t.deepEqual(
+    h.selfPlay.map((r) => r.modelPath),
+    [undefined, h.latest, h.latest],
+  );
+});
