@@ -2,7 +2,7 @@
 // solver, TicTacToe minimax), depth-limited minimax, and MCTS over a network.
 import type { PolicyValueModel } from '../inference/index.js';
 import { type Evaluator, modelEvaluator, Searcher } from '../search/index.js';
-import { pick, type Rng, seededRng } from './rng.js';
+import { pick, type Rng, seededRng } from '../util/rng.js';
 import type { Connect4Solver } from './solver.js';
 import type { EvalState } from './state.js';
 import { tictactoeActionValues } from './tictactoe.js';

@@ -1,4 +1,6 @@
 // Evaluation against ground truth: perfect players, mistake rates, exhaustive checks, matches.
+
+export { pick, type Rng, seededRng } from '../util/rng.js';
 export {
   type Agent,
   Connect4SolverAgent,
@@ -21,7 +23,6 @@ export {
   parsePonsPositions,
   readPonsPositions,
 } from './mistakes.js';
-export { pick, type Rng, seededRng } from './rng.js';
 export { type Connect4Solver, createConnect4Solver, type Score, type SolverOptions, wdl } from './solver.js';
 export {
   Connect4State,

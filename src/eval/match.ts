@@ -1,7 +1,8 @@
 // Matches between two agents with alternating colours, and the Elo difference
 // they imply with a 95% confidence interval.
+
+import { pick, seededRng } from '../util/rng.js';
 import type { Agent } from './agents.js';
-import { pick, seededRng } from './rng.js';
 import type { EvalState } from './state.js';
 
 export interface EloEstimate {

@@ -4,9 +4,9 @@ import { PostgresReplayStore } from './postgres.js';
 import { SqliteReplayStore } from './sqlite.js';
 import type { ReplayStore, ReplayStoreOptions } from './types.js';
 
+export { seededRng as mulberry32 } from '../util/rng.js';
 export { redactUrl } from './redact.js';
 export { ReplayError, ReplayRetryError } from './retry.js';
-export { mulberry32 } from './rng.js';
 export { MAX_REJECTION_ROUNDS } from './sampling.js';
 export { SCHEMA_VERSION } from './schema.js';
 export { DEFAULT_BUSY_TIMEOUT_MS } from './sqlite.js';

@@ -4,8 +4,9 @@
 //   env_id = E, redraw the misses until n rows are collected. Rejection makes it exactly uniform over E's
 //   rows in the window despite seq gaps and rows of other envs; sampling is with replacement. After a
 //   bounded number of rounds, fall back to an index scan of the window.
+
+import { seededRng } from '../util/rng.js';
 import { ReplayError } from './retry.js';
-import { mulberry32 } from './rng.js';
 import { readFloat32Into } from './transitions.js';
 import type { SampleBatch, SampleOptions } from './types.js';
 
@@ -43,7 +44,7 @@ export async function sampleWindow(
   options: SampleOptions,
 ): Promise<SampleBatch> {
   checkSampleArgs(envId, n, options);
-  const rng = options.rng ?? mulberry32(options.seed ?? Date.now());
+  const rng = options.rng ?? seededRng(options.seed ?? Date.now());
   const bounds = await source.windowBounds(envId, options.window);
   if (!bounds)
     throw new ReplayError(`replay: no transitions for env_id ${JSON.stringify(envId)} to sample from`);

@@ -1,4 +1,5 @@
-// A small seeded generator (mulberry32) so evaluations repeat exactly with --seed.
+// A small seeded generator (mulberry32: fast, good enough for sampling and tie-breaks) so
+// evaluations and replay sampling repeat exactly for a seed.
 export type Rng = () => number;
 
 export function seededRng(seed: number): Rng {
@@ -12,6 +13,7 @@ export function seededRng(seed: number): Rng {
   };
 }
 
+/** A uniformly chosen item; RangeError on an empty list. */
 export function pick<T>(items: readonly T[], rng: Rng): T {
   if (items.length === 0) throw new RangeError('pick from an empty list');
   return items[Math.floor(rng() * items.length)]!;
