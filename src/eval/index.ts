@@ -28,7 +28,7 @@ export {
   Connect4State,
   EVAL_GAMES,
   type EvalGameId,
-  type EvalState,
+  EvalState,
   initialState,
   TicTacToeState,
 } from './state.js';

@@ -1,170 +1,94 @@
-// The game surface evaluation needs, and small reference implementations of it for
-// the two games evaluation knows ground truth for (TicTacToe, Connect4).
-//
-// Agents only use this interface (clone/play/legalActions/isTerminal/winner/toMove,
-// plus the observation for networks), so states from src/games plug in unchanged.
-// These TS states also keep the move history, which the Connect4 solver reads.
+// The game surface evaluation needs: a GameState (the C++ engines of src/games, so every
+// game in the registry) plus what evaluation adds on top — the move history (the Searcher
+// replays it, mistakes are reported as histories) and the board cells (the Connect4
+// solver and the line heuristics read them).
+import { cellOwners, GameState, gameIds } from '../games/index.js';
 
-export interface EvalState {
-  readonly envId: string;
-  readonly numActions: number;
-  clone(): EvalState;
-  /** Precondition: `action` is legal. */
-  play(action: number): void;
-  legalActions(): number[];
-  isTerminal(): boolean;
-  /** 0 or 1 once won; null while running or when drawn. */
-  winner(): number | null;
-  /** Player to move: 0 = player 1 (moves first), 1 = player 2. */
-  toMove(): number;
-  /** Observation in the DESIGN.md layout (float32[obs_size]). */
-  observation(): Float32Array;
+export class EvalState {
+  readonly #game: GameState;
+  readonly #history: number[];
+  readonly #observation: Float32Array;
+
+  /** A new game of `envId`, or a copy of `from` (same game). */
+  constructor(envId: string, from?: EvalState) {
+    this.#game = from ? from.#game.clone() : new GameState(envId);
+    this.#history = from ? from.#history.slice() : [];
+    this.#observation = new Float32Array(this.#game.info.obs_size);
+  }
+
+  get envId(): string {
+    return this.#game.envId;
+  }
+  get numActions(): number {
+    return this.#game.info.num_actions;
+  }
   /** Actions played from the initial position. */
-  readonly history: readonly number[];
-  /** Cell owners (row * width + col, row 0 = bottom): -1 empty, else player index. */
-  cells(): Int8Array;
-}
-
-abstract class GridState implements EvalState {
-  abstract readonly envId: string;
-  abstract readonly numActions: number;
-  protected board: Int8Array;
-  protected won: number | null = null;
-  history: number[] = [];
-
-  constructor(
-    protected readonly width: number,
-    protected readonly height: number,
-  ) {
-    this.board = new Int8Array(width * height).fill(-1);
+  get history(): readonly number[] {
+    return this.#history;
   }
 
-  abstract clone(): EvalState;
-  abstract play(action: number): void;
-  abstract legalActions(): number[];
-
-  toMove(): number {
-    return this.history.length % 2;
+  clone(): EvalState {
+    return new EvalState(this.envId, this);
   }
-  winner(): number | null {
-    return this.won;
+  /** Throws RangeError when `action` is illegal. */
+  play(action: number): void {
+    this.#game.play(action);
+    this.#history.push(action);
   }
-  isTerminal(): boolean {
-    return this.won !== null || this.history.length === this.width * this.height;
-  }
-  cells(): Int8Array {
-    return this.board.slice();
-  }
-  observation(): Float32Array {
-    const n = this.width * this.height;
-    const obs = new Float32Array(2 * n + this.numActions + 2);
-    for (let c = 0; c < n; c++) {
-      if (this.board[c] === 0) obs[c] = 1;
-      else if (this.board[c] === 1) obs[n + c] = 1;
-    }
-    if (!this.isTerminal()) for (const a of this.legalActions()) obs[2 * n + a] = 1;
-    obs[2 * n + this.numActions + this.toMove()] = 1;
-    return obs;
-  }
-
-  protected copyInto<T extends GridState>(other: T): T {
-    other.board = this.board.slice();
-    other.won = this.won;
-    other.history = this.history.slice();
-    return other;
-  }
-
-  /** Does the stone at (row, col) complete `length` in a row for its owner? */
-  protected completesLine(row: number, col: number, length: number): boolean {
-    const owner = this.board[row * this.width + col];
-    for (const [dr, dc] of [
-      [0, 1],
-      [1, 0],
-      [1, 1],
-      [1, -1],
-    ] as const) {
-      let count = 1;
-      for (const sign of [1, -1]) {
-        let r = row + sign * dr;
-        let c = col + sign * dc;
-        while (
-          r >= 0 &&
-          r < this.height &&
-          c >= 0 &&
-          c < this.width &&
-          this.board[r * this.width + c] === owner
-        ) {
-          count++;
-          r += sign * dr;
-          c += sign * dc;
-        }
-      }
-      if (count >= length) return true;
-    }
-    return false;
-  }
-}
-
-export class TicTacToeState extends GridState {
-  readonly envId = 'tictactoe';
-  readonly numActions = 9;
-  constructor() {
-    super(3, 3);
-  }
-  clone(): TicTacToeState {
-    return this.copyInto(new TicTacToeState());
+  isLegal(action: number): boolean {
+    return this.#game.isLegal(action);
   }
   legalActions(): number[] {
-    if (this.isTerminal()) return [];
-    const out: number[] = [];
-    for (let a = 0; a < 9; a++) if (this.board[a] === -1) out.push(a);
-    return out;
+    return Array.from(this.#game.legalActions());
   }
-  play(action: number): void {
-    const player = this.toMove();
-    this.board[action] = player;
-    this.history.push(action);
-    if (this.completesLine(Math.floor(action / 3), action % 3, 3)) this.won = player;
+  isTerminal(): boolean {
+    return this.#game.isTerminal();
+  }
+  /** 0 or 1 once won; null while running or when drawn. */
+  winner(): number | null {
+    return this.#game.winner();
+  }
+  /** Player to move: 0 = player 1 (moves first), 1 = player 2. */
+  toMove(): number {
+    return this.#game.toMove();
+  }
+  /** Observation in the DESIGN.md layout (a new float32[obs_size]). */
+  observation(): Float32Array {
+    return this.#game.observation();
+  }
+  /** Cell owners (row * width + col, row 0 = bottom): -1 empty, else player index. */
+  cells(): Int8Array {
+    return cellOwners(this.#game.info, this.#game.writeObservation(this.#observation));
   }
 }
 
-export class Connect4State extends GridState {
-  readonly envId = 'connect4';
-  readonly numActions = 7;
-  private readonly heights = new Int8Array(7);
-  constructor() {
-    super(7, 6);
+export class TicTacToeState extends EvalState {
+  constructor(from?: TicTacToeState) {
+    super('tictactoe', from);
+  }
+  override clone(): TicTacToeState {
+    return new TicTacToeState(this);
+  }
+}
+
+export class Connect4State extends EvalState {
+  constructor(from?: Connect4State) {
+    super('connect4', from);
   }
   /** From Pons notation (digits 1..7); throws RangeError on an illegal sequence. */
   static fromPons(moves: string): Connect4State {
     const state = new Connect4State();
     for (const [i, ch] of [...moves].entries()) {
       const col = ch.charCodeAt(0) - 49;
-      if (!(col >= 0 && col < 7) || state.isTerminal() || state.heights[col] === 6) {
+      if (!(col >= 0 && col < 7) || !state.isLegal(col)) {
         throw new RangeError(`move ${i + 1} ('${ch}') is not legal`);
       }
       state.play(col);
     }
     return state;
   }
-  clone(): Connect4State {
-    const other = this.copyInto(new Connect4State());
-    other.heights.set(this.heights);
-    return other;
-  }
-  legalActions(): number[] {
-    if (this.isTerminal()) return [];
-    const out: number[] = [];
-    for (let c = 0; c < 7; c++) if (this.heights[c]! < 6) out.push(c);
-    return out;
-  }
-  play(action: number): void {
-    const player = this.toMove();
-    const row = this.heights[action]!;
-    this.board[row * 7 + action] = player;
-    this.heights[action] = row + 1;
-    this.history.push(action);
-    if (this.completesLine(row, action, 4)) this.won = player;
+  override clone(): Connect4State {
+    return new Connect4State(this);
   }
   /** Pons notation of the moves so far. */
   pons(): string {
@@ -172,9 +96,13 @@ export class Connect4State extends GridState {
   }
 }
 
-export type EvalGameId = 'tictactoe' | 'connect4';
-export const EVAL_GAMES: readonly EvalGameId[] = ['tictactoe', 'connect4'];
+/** Any game id of the registry (src/games). */
+export type EvalGameId = string;
+/** The games evaluation can play: every game in the registry. */
+export const EVAL_GAMES: readonly EvalGameId[] = gameIds();
 
 export function initialState(envId: EvalGameId): EvalState {
-  return envId === 'tictactoe' ? new TicTacToeState() : new Connect4State();
+  if (envId === 'tictactoe') return new TicTacToeState();
+  if (envId === 'connect4') return new Connect4State();
+  return new EvalState(envId);
 }

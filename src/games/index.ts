@@ -3,6 +3,7 @@
 import { getGameInfo } from './metadata.js';
 import { gamesAddon, type NativeGameInfo, type PlayoutBench, type SymmetryTables } from './native.js';
 
+export { cellOwners } from './cells.js';
 export { type GameInfo, gameIds, getGameInfo, isGameId, listGames, UnknownGameError } from './metadata.js';
 export type { NativeGameInfo, PlayoutBench, SymmetryTables } from './native.js';
 export { type GameShape, gameShape, replayMetadata } from './shapes.js';

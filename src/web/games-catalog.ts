@@ -1,6 +1,6 @@
 // The game rules behind the web API: src/games (the C++ engines) adapted to the Position
 // port. Board cells are read from the observation planes, whose layout is a contract.
-import { GameState, listGames } from '../games/index.js';
+import { cellOwners, GameState, listGames } from '../games/index.js';
 import type { GameCatalog, GameMeta, Position } from './engine.js';
 
 class EnginePosition implements Position {
@@ -24,9 +24,7 @@ class EnginePosition implements Position {
     this.state.play(action);
   }
   cells(): number[] {
-    const cells = this.state.info.board_width * this.state.info.board_height;
-    const obs = this.state.writeObservation(this.observation);
-    return Array.from({ length: cells }, (_, c) => (obs[c] === 1 ? 0 : obs[cells + c] === 1 ? 1 : -1));
+    return Array.from(cellOwners(this.state.info, this.state.writeObservation(this.observation)));
   }
   formatMove(action: number): string {
     return this.state.formatMove(action);

@@ -22,6 +22,7 @@ import {
   TicTacToePerfectAgent,
   tictactoeExhaustive,
 } from '../../eval/index.js';
+import { gameShape } from '../../games/index.js';
 import { OnnxModel, type PolicyValueModel, UniformModel } from '../../inference/index.js';
 import { loadCommandConfig } from '../config-options.js';
 import { UsageError } from '../errors.js';
@@ -39,11 +40,6 @@ interface EvalOptions {
   openingPlies?: string;
   json?: boolean;
 }
-
-const SHAPES: Record<EvalGameId, { obsSize: number; numActions: number }> = {
-  tictactoe: { obsSize: 29, numActions: 9 },
-  connect4: { obsSize: 93, numActions: 7 },
-};
 
 function positiveInt(value: string, flag: string, min = 1): number {
   const n = Number(value);
@@ -80,7 +76,7 @@ function progress(label: string): { update: (done: number, total: number) => voi
 
 async function loadModel(path: string, game: EvalGameId): Promise<PolicyValueModel> {
   if (!existsSync(path)) throw new UsageError(`model file not found: ${path}`);
-  return OnnxModel.load(path, SHAPES[game]);
+  return OnnxModel.load(path, gameShape(game));
 }
 
 export function registerEvalCommand(program: Command): void {
@@ -139,15 +135,16 @@ export function registerEvalCommand(program: Command): void {
       };
       const models: PolicyValueModel[] = [];
       const mcts = async (path: string | undefined): Promise<Agent> => {
-        const { obsSize, numActions } = SHAPES[game];
+        const { obsSize, numActions } = gameShape(game);
         const model = path ? await loadModel(path, game) : new UniformModel(obsSize, numActions);
         models.push(model);
         return new MctsAgent(model, { envId: game, simulations: sims, seed });
       };
-      const perfect = (tieBreakSeed: number): Agent =>
-        game === 'connect4'
-          ? new Connect4SolverAgent(getSolver(), { tieBreakSeed })
-          : new TicTacToePerfectAgent({ tieBreakSeed });
+      const perfect = (tieBreakSeed: number): Agent => {
+        if (game === 'connect4') return new Connect4SolverAgent(getSolver(), { tieBreakSeed });
+        if (game === 'tictactoe') return new TicTacToePerfectAgent({ tieBreakSeed });
+        throw new UsageError(`solver: a perfect player exists for connect4 and tictactoe, not ${game}`);
+      };
       /** random | solver | model:<path> | minimax:<depth> | mcts (over --model). */
       const agentFromSpec = async (spec: string, flag: string, agentSeed: number): Promise<Agent> => {
         if (spec === 'mcts') return mcts(options.model);
