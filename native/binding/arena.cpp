@@ -9,7 +9,6 @@
 //   stats(), requestStop(discardUnfinished?), activeGames, pending, obsSize, numActions, maxBatch
 #include <napi.h>
 
-#include <cstring>
 #include <memory>
 
 #include "binding/exports.hpp"
@@ -58,13 +57,6 @@ class ArenaOf final : public AnyArena {
   mcts::SelfPlayArena<G> arena_;
 };
 
-template <class T, class Array>
-Array CopyOut(Napi::Env env, const std::vector<T>& v) {
-  Array a = Array::New(env, v.size());
-  if (!v.empty()) std::memcpy(a.Data(), v.data(), v.size() * sizeof(T));
-  return a;
-}
-
 class ArenaObject : public Napi::ObjectWrap<ArenaObject> {
  public:
   static Napi::Function Define(Napi::Env env) {
@@ -97,19 +89,8 @@ class ArenaObject : public Napi::ObjectWrap<ArenaObject> {
  private:
   Napi::Value Step(const Napi::CallbackInfo& info) {
     AnyArena& a = *arena_;
-    const int pending = a.pending();
-    const float* logits = nullptr;
-    const float* values = nullptr;
-    if (pending > 0) {
-      if (search::IsNullish(info, 0) || search::IsNullish(info, 1)) {
-        throw Napi::TypeError::New(info.Env(), "policyLogits and values are required: " + std::to_string(pending) +
-                                                   " leaves are waiting for their network outputs");
-      }
-      logits = search::FloatsArg(info, 0, "policyLogits", size_t(pending) * size_t(a.num_actions));
-      values = search::FloatsArg(info, 1, "values", size_t(pending));
-    }
-    float* obs = search::FloatsArg(info, 2, "observationsOut", size_t(a.max_batch()) * size_t(a.obs_size));
-    return Napi::Number::New(info.Env(), a.step(logits, values, obs));
+    const search::StepArgs args = search::StepArgsFrom(info, a.pending(), a.num_actions, a.max_batch(), a.obs_size);
+    return Napi::Number::New(info.Env(), a.step(args.logits, args.values, args.observations));
   }
 
   Napi::Value TakeEpisodes(const Napi::CallbackInfo& info) {
@@ -118,17 +99,17 @@ class ArenaObject : public Napi::ObjectWrap<ArenaObject> {
     const EpisodeBatch& e = taken_;
     Napi::Object out = Napi::Object::New(env);
     out.Set("count", double(e.count()));
-    out.Set("stepCounts", CopyOut<int32_t, Napi::Int32Array>(env, e.step_counts));
+    out.Set("stepCounts", search::CopyOut<int32_t, Napi::Int32Array>(env, e.step_counts));
     std::vector<double> indices(e.episode_indices.begin(), e.episode_indices.end());
-    out.Set("episodeIndices", CopyOut<double, Napi::Float64Array>(env, indices));
-    out.Set("winners", CopyOut<int8_t, Napi::Int8Array>(env, e.winners));
-    out.Set("observations", CopyOut<float, Napi::Float32Array>(env, e.observations));
-    out.Set("legalMasks", CopyOut<uint8_t, Napi::Uint8Array>(env, e.legal_masks));
-    out.Set("actions", CopyOut<int32_t, Napi::Int32Array>(env, e.actions));
-    out.Set("policies", CopyOut<float, Napi::Float32Array>(env, e.policies));
-    out.Set("rootValues", CopyOut<float, Napi::Float32Array>(env, e.root_values));
-    out.Set("toMove", CopyOut<int8_t, Napi::Int8Array>(env, e.to_move));
-    out.Set("outcomes", CopyOut<float, Napi::Float32Array>(env, e.outcomes));
+    out.Set("episodeIndices", search::CopyOut<double, Napi::Float64Array>(env, indices));
+    out.Set("winners", search::CopyOut<int8_t, Napi::Int8Array>(env, e.winners));
+    out.Set("observations", search::CopyOut<float, Napi::Float32Array>(env, e.observations));
+    out.Set("legalMasks", search::CopyOut<uint8_t, Napi::Uint8Array>(env, e.legal_masks));
+    out.Set("actions", search::CopyOut<int32_t, Napi::Int32Array>(env, e.actions));
+    out.Set("policies", search::CopyOut<float, Napi::Float32Array>(env, e.policies));
+    out.Set("rootValues", search::CopyOut<float, Napi::Float32Array>(env, e.root_values));
+    out.Set("toMove", search::CopyOut<int8_t, Napi::Int8Array>(env, e.to_move));
+    out.Set("outcomes", search::CopyOut<float, Napi::Float32Array>(env, e.outcomes));
     taken_.clear();
     return out;
   }

@@ -5,7 +5,9 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
+#include <vector>
 
 #include "mcts/search_params.hpp"
 #include "mcts/stats.hpp"
@@ -95,6 +97,38 @@ inline float* FloatsArg(const Napi::CallbackInfo& info, size_t index, const char
 
 inline bool IsNullish(const Napi::CallbackInfo& info, size_t index) {
   return info.Length() <= index || info[index].IsNull() || info[index].IsUndefined();
+}
+
+// step()'s arguments, shared by the arena and the searcher: the network outputs for the
+// `pending` leaves of the last batch (both required when any are waiting), and the buffer
+// the next batch's observations are written to.
+struct StepArgs {
+  const float* logits = nullptr;
+  const float* values = nullptr;
+  float* observations = nullptr;
+};
+
+inline StepArgs StepArgsFrom(const Napi::CallbackInfo& info, int pending, int num_actions, int max_batch,
+                             int obs_size) {
+  StepArgs args;
+  if (pending > 0) {
+    if (IsNullish(info, 0) || IsNullish(info, 1)) {
+      throw Napi::TypeError::New(info.Env(), "policyLogits and values are required: " + std::to_string(pending) +
+                                                 " leaves are waiting for their network outputs");
+    }
+    args.logits = FloatsArg(info, 0, "policyLogits", size_t(pending) * size_t(num_actions));
+    args.values = FloatsArg(info, 1, "values", size_t(pending));
+  }
+  args.observations = FloatsArg(info, 2, "observationsOut", size_t(max_batch) * size_t(obs_size));
+  return args;
+}
+
+// A new JS typed array holding a copy of `v`.
+template <class T, class Array>
+Array CopyOut(Napi::Env env, const std::vector<T>& v) {
+  Array a = Array::New(env, v.size());
+  if (!v.empty()) std::memcpy(a.Data(), v.data(), v.size() * sizeof(T));
+  return a;
 }
 
 inline Napi::Object StatsObject(Napi::Env env, const mcts::SearchStats& s) {

@@ -205,19 +205,8 @@ class SearcherObject : public Napi::ObjectWrap<SearcherObject> {
 
   Napi::Value Step(const Napi::CallbackInfo& info) {
     AnySearcher& s = *s_;
-    const int pending = s.pending();
-    const float* logits = nullptr;
-    const float* values = nullptr;
-    if (pending > 0) {
-      if (search::IsNullish(info, 0) || search::IsNullish(info, 1)) {
-        throw Napi::TypeError::New(info.Env(), "policyLogits and values are required: " + std::to_string(pending) +
-                                                   " leaves are waiting for their network outputs");
-      }
-      logits = search::FloatsArg(info, 0, "policyLogits", size_t(pending) * size_t(s.num_actions));
-      values = search::FloatsArg(info, 1, "values", size_t(pending));
-    }
-    float* obs = search::FloatsArg(info, 2, "observationsOut", size_t(s.max_batch()) * size_t(s.obs_size));
-    return Napi::Number::New(info.Env(), s.step(logits, values, obs));
+    const search::StepArgs args = search::StepArgsFrom(info, s.pending(), s.num_actions, s.max_batch(), s.obs_size);
+    return Napi::Number::New(info.Env(), s.step(args.logits, args.values, args.observations));
   }
 
   Napi::Value Result(const Napi::CallbackInfo& info) {
@@ -230,12 +219,8 @@ class SearcherObject : public Napi::ObjectWrap<SearcherObject> {
     const SearchResult r = s_->result(float(temperature));
     Napi::Env env = info.Env();
     Napi::Object out = Napi::Object::New(env);
-    Napi::Int32Array visits = Napi::Int32Array::New(env, r.visits.size());
-    std::memcpy(visits.Data(), r.visits.data(), r.visits.size() * sizeof(int32_t));
-    Napi::Float32Array policy = Napi::Float32Array::New(env, r.policy.size());
-    std::memcpy(policy.Data(), r.policy.data(), r.policy.size() * sizeof(float));
-    out.Set("visits", visits);
-    out.Set("policy", policy);
+    out.Set("visits", search::CopyOut<int32_t, Napi::Int32Array>(env, r.visits));
+    out.Set("policy", search::CopyOut<float, Napi::Float32Array>(env, r.policy));
     out.Set("value", r.value);
     out.Set("action", r.action);
     return out;
