@@ -2,11 +2,19 @@
 // pooling: no session state (no SET, no temp tables, no session advisory locks), no named prepared
 // statements; every multi-statement operation is one explicit transaction on one pooled client.
 import pg from 'pg';
+import {
+  checkKeepNewest,
+  gameMetadataParams,
+  postgresPlaceholder,
+  pruneSql,
+  selectGameMetadataSql,
+  summarize,
+  upsertGameMetadataSql,
+} from './queries.js';
 import { redactUrl } from './redact.js';
 import { type ErrorKind, newCounters, type RetryPolicy, retryPolicy, withRetry } from './retry.js';
 import { type SampledRow, type SampleSource, sampleWindow } from './sampling.js';
 import { POSTGRES_MIGRATIONS } from './schema.js';
-import { summarize } from './sqlite.js';
 import { episodeRows, type TransitionRow, transitionId } from './transitions.js';
 import type {
   Episode,
@@ -177,36 +185,13 @@ export class PostgresReplayStore implements ReplayStore {
 
   async upsertGameMetadata(meta: GameMetadata): Promise<void> {
     await this.retry('upsert game_metadata', async () => {
-      await this.pool.query(
-        `INSERT INTO game_metadata (env_id, display_name, board_width, board_height, num_actions, obs_size,
-           legal_mask_offset, player_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (env_id) DO UPDATE SET display_name = EXCLUDED.display_name,
-           board_width = EXCLUDED.board_width, board_height = EXCLUDED.board_height,
-           num_actions = EXCLUDED.num_actions, obs_size = EXCLUDED.obs_size,
-           legal_mask_offset = EXCLUDED.legal_mask_offset, player_count = EXCLUDED.player_count`,
-        [
-          meta.envId,
-          meta.displayName,
-          meta.boardWidth,
-          meta.boardHeight,
-          meta.numActions,
-          meta.obsSize,
-          meta.legalMaskOffset,
-          meta.playerCount,
-        ],
-      );
+      await this.pool.query(upsertGameMetadataSql(postgresPlaceholder), gameMetadataParams(meta));
     });
   }
 
   async getGameMetadata(envId: string): Promise<GameMetadata | null> {
     const result = await this.retry('read game_metadata', () =>
-      this.pool.query(
-        `SELECT env_id AS "envId", display_name AS "displayName", board_width AS "boardWidth",
-           board_height AS "boardHeight", num_actions AS "numActions", obs_size AS "obsSize",
-           legal_mask_offset AS "legalMaskOffset", player_count AS "playerCount"
-         FROM game_metadata WHERE env_id = $1`,
-        [envId],
-      ),
+      this.pool.query(selectGameMetadataSql(postgresPlaceholder), [envId]),
     );
     return (result.rows[0] as GameMetadata | undefined) ?? null;
   }
@@ -286,25 +271,14 @@ export class PostgresReplayStore implements ReplayStore {
   }
 
   async prune(keepNewest: number, envId?: string): Promise<number> {
-    if (!Number.isInteger(keepNewest) || keepNewest < 0) {
-      throw new TypeError(`keepNewest must be a non-negative integer, got ${keepNewest}`);
-    }
+    checkKeepNewest(keepNewest);
+    const sql = pruneSql(postgresPlaceholder, envId);
     return this.retry('prune', () =>
       this.transaction(async (client) => {
-        const where = envId === undefined ? '' : 'WHERE env_id = $1';
-        const args: unknown[] = envId === undefined ? [] : [envId];
-        if (keepNewest === 0)
-          return (await client.query(`DELETE FROM transitions ${where}`, args)).rowCount ?? 0;
-        const cutoff = await client.query(
-          `SELECT seq FROM transitions ${where} ORDER BY seq DESC LIMIT 1 OFFSET $${args.length + 1}`,
-          [...args, keepNewest - 1],
-        );
+        if (keepNewest === 0) return (await client.query(sql.deleteAll, sql.args)).rowCount ?? 0;
+        const cutoff = await client.query(sql.cutoff, [...sql.args, keepNewest - 1]);
         if (cutoff.rows.length === 0) return 0;
-        const and = envId === undefined ? 'WHERE' : 'WHERE env_id = $1 AND';
-        const deleted = await client.query(`DELETE FROM transitions ${and} seq < $${args.length + 1}`, [
-          ...args,
-          cutoff.rows[0].seq,
-        ]);
+        const deleted = await client.query(sql.deleteOlder, [...sql.args, cutoff.rows[0].seq]);
         return deleted.rowCount ?? 0;
       }),
     );

@@ -4,6 +4,15 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import {
+  checkKeepNewest,
+  gameMetadataParams,
+  pruneSql,
+  selectGameMetadataSql,
+  sqlitePlaceholder,
+  summarize,
+  upsertGameMetadataSql,
+} from './queries.js';
 import { type ErrorKind, newCounters, type RetryPolicy, retryPolicy, withRetry } from './retry.js';
 import { type SampledRow, type SampleSource, sampleWindow } from './sampling.js';
 import { SQLITE_MIGRATIONS } from './schema.js';
@@ -126,37 +135,14 @@ export class SqliteReplayStore implements ReplayStore {
 
   async upsertGameMetadata(meta: GameMetadata): Promise<void> {
     await this.retry('upsert game_metadata', () => {
-      this.db
-        .prepare(
-          `INSERT INTO game_metadata (env_id, display_name, board_width, board_height, num_actions, obs_size,
-             legal_mask_offset, player_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT(env_id) DO UPDATE SET display_name = excluded.display_name,
-             board_width = excluded.board_width, board_height = excluded.board_height,
-             num_actions = excluded.num_actions, obs_size = excluded.obs_size,
-             legal_mask_offset = excluded.legal_mask_offset, player_count = excluded.player_count`,
-        )
-        .run(
-          meta.envId,
-          meta.displayName,
-          meta.boardWidth,
-          meta.boardHeight,
-          meta.numActions,
-          meta.obsSize,
-          meta.legalMaskOffset,
-          meta.playerCount,
-        );
+      this.db.prepare(upsertGameMetadataSql(sqlitePlaceholder)).run(...gameMetadataParams(meta));
     });
   }
 
   async getGameMetadata(envId: string): Promise<GameMetadata | null> {
-    const row = this.db
-      .prepare(
-        `SELECT env_id AS envId, display_name AS displayName, board_width AS boardWidth,
-           board_height AS boardHeight, num_actions AS numActions, obs_size AS obsSize,
-           legal_mask_offset AS legalMaskOffset, player_count AS playerCount
-         FROM game_metadata WHERE env_id = ?`,
-      )
-      .get(envId) as GameMetadata | undefined;
+    const row = this.db.prepare(selectGameMetadataSql(sqlitePlaceholder)).get(envId) as
+      | GameMetadata
+      | undefined;
     return row ?? null;
   }
 
@@ -235,21 +221,17 @@ export class SqliteReplayStore implements ReplayStore {
   }
 
   async prune(keepNewest: number, envId?: string): Promise<number> {
-    if (!Number.isInteger(keepNewest) || keepNewest < 0) {
-      throw new TypeError(`keepNewest must be a non-negative integer, got ${keepNewest}`);
-    }
+    checkKeepNewest(keepNewest);
+    const sql = pruneSql(sqlitePlaceholder, envId);
     return this.retry('prune', () => {
       const prune = this.db.transaction(() => {
-        const where = envId === undefined ? '' : 'WHERE env_id = ?';
-        const args = envId === undefined ? [] : [envId];
-        if (keepNewest === 0) return this.db.prepare(`DELETE FROM transitions ${where}`).run(...args).changes;
+        if (keepNewest === 0) return this.db.prepare(sql.deleteAll).run(...sql.args).changes;
         const cutoff = this.db
-          .prepare(`SELECT seq FROM transitions ${where} ORDER BY seq DESC LIMIT 1 OFFSET ?`)
+          .prepare(sql.cutoff)
           .pluck()
-          .get(...args, keepNewest - 1) as number | undefined;
+          .get(...sql.args, keepNewest - 1) as number | undefined;
         if (cutoff === undefined) return 0;
-        const and = envId === undefined ? 'WHERE' : 'WHERE env_id = ? AND';
-        return this.db.prepare(`DELETE FROM transitions ${and} seq < ?`).run(...args, cutoff).changes;
+        return this.db.prepare(sql.deleteOlder).run(...sql.args, cutoff).changes;
       });
       return prune.immediate();
     });
@@ -282,28 +264,4 @@ export class SqliteReplayStore implements ReplayStore {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
-}
-
-export function summarize(
-  backend: 'sqlite' | 'postgres',
-  perEnv: ReplayStats['perEnv'],
-  sizeBytes: number,
-  schemaVersion: number,
-): ReplayStats {
-  let oldest: number | null = null;
-  let newest: number | null = null;
-  for (const env of perEnv) {
-    if (env.oldest !== null && (oldest === null || env.oldest < oldest)) oldest = env.oldest;
-    if (env.newest !== null && (newest === null || env.newest > newest)) newest = env.newest;
-  }
-  return {
-    backend,
-    rows: perEnv.reduce((sum, env) => sum + env.rows, 0),
-    episodes: perEnv.reduce((sum, env) => sum + env.episodes, 0),
-    perEnv,
-    oldest,
-    newest,
-    sizeBytes,
-    schemaVersion,
-  };
 }
