@@ -102,6 +102,9 @@ export const configSchema = z
         random_games: nonNegativeInt,
         simulations: positiveInt,
         positions: z.string(),
+        gate_on: z.enum(['match', 'mistake_rate']),
+        ladder_opponents: nonNegativeInt,
+        ladder_games: nonNegativeInt,
       })
       .strict(),
     web: z

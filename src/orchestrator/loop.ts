@@ -9,6 +9,15 @@ import { copyFileAtomic } from '../util/atomic-file.js';
 import type { ExecutionBackend } from './backend.js';
 import { matchScore, shouldPromote, simulationsFor } from './gating.js';
 import {
+  addLadderModel,
+  ladderModelFile,
+  ladderOpponents,
+  ladderPath,
+  readLadder,
+  refitLadder,
+  writeLadder,
+} from './ladder.js';
+import {
   type IterationRecord,
   initialState,
   type LoopState,
@@ -24,11 +33,25 @@ export interface EvaluationRequest {
   games: number;
   randomGames: number;
   simulations: number;
+  /** Pons positions file on which to measure the candidate's solver mistake rate (null = skip). */
+  positionsPath: string | null;
 }
 
 export interface EvaluationOutcome {
   vsRandom: MatchResult | null;
   vsBest: MatchResult | null;
+  /** Candidate's mistake rate on request.positionsPath (absent/null when not measured). */
+  mistakeRate?: number | null;
+}
+
+/** One ladder match: the model promoted at `iteration` (side A) against an earlier promoted one. */
+export interface LadderMatchRequest {
+  iteration: number;
+  opponentIteration: number;
+  modelPath: string;
+  opponentPath: string;
+  games: number;
+  simulations: number;
 }
 
 /** Where the loop reports progress (the terminal view, tests). */
@@ -45,6 +68,10 @@ export interface LoopDependencies {
   /** Complete episodes and transitions of the run's env in the replay buffer. */
   countReplay: () => Promise<{ episodes: number; positions: number }>;
   evaluate: (request: EvaluationRequest) => Promise<EvaluationOutcome>;
+  /** Plays ladder matches; without it promoted models join the ladder but play no games. */
+  playLadderMatch?: (request: LadderMatchRequest) => Promise<MatchResult>;
+  /** Called after each ladder match (progress in the terminal view). */
+  onLadderMatch?: (request: LadderMatchRequest, result: MatchResult) => void;
   /** Version label of a model file (name + content hash). */
   modelVersion: (path: string) => string;
   view: LoopView;
@@ -66,10 +93,39 @@ export function loopStatePath(paths: DataPaths): string {
   return join(paths.dataDir, 'loop_state.json');
 }
 
+/**
+ * Mistake-rate gating: promote when the candidate errs no more often than the best did when it
+ * was measured. A best without a recorded rate (promoted before positions were configured)
+ * falls back to the match rule, so switching gates mid-run never promotes blindly.
+ */
+export function shouldPromoteOnMistakes(
+  candidateRate: number,
+  bestRate: number | null,
+  vsBest: MatchResult | null,
+  threshold: number,
+): boolean {
+  if (bestRate === null) return shouldPromote(vsBest, threshold);
+  return candidateRate <= bestRate;
+}
+
+/** The recorded mistake rate of the current best: that of the last promoted iteration, if measured. */
+export function bestMistakeRate(state: LoopState): number | null {
+  for (let i = state.history.length - 1; i >= 0; i--) {
+    const record = state.history[i]!;
+    if (record.promoted) return record.mistake_rate ?? null;
+  }
+  return null;
+}
+
 export async function runLoop(deps: LoopDependencies, limits: LoopLimits): Promise<LoopState> {
   const { config, paths, backend, view } = deps;
   const statePath = loopStatePath(paths);
   const envId = config.common.env_id;
+  const positionsPath = config.evaluation.positions === '' ? null : config.evaluation.positions;
+  const gateOnMistakes = config.evaluation.gate_on === 'mistake_rate';
+  if (gateOnMistakes && positionsPath === null) {
+    throw new Error('evaluation.gate_on = "mistake_rate" needs evaluation.positions (a Pons positions file)');
+  }
   let state = readState(statePath);
   if (state && state.env_id !== envId) {
     throw new Error(
@@ -172,12 +228,24 @@ export async function runLoop(deps: LoopDependencies, limits: LoopLimits): Promi
         games: config.evaluation.games,
         randomGames: config.evaluation.random_games,
         simulations: config.evaluation.simulations,
+        positionsPath,
       });
-      const promoted = shouldPromote(hasBest ? outcome.vsBest : null, config.evaluation.gate_threshold);
+      const mistakeRate = outcome.mistakeRate ?? null;
+      if (gateOnMistakes && mistakeRate === null) {
+        throw new Error('evaluation.gate_on = "mistake_rate" but the evaluation measured no mistake rate');
+      }
+      const vsBestForGate = hasBest ? outcome.vsBest : null;
+      const threshold = config.evaluation.gate_threshold;
+      const promoted = !hasBest
+        ? true
+        : gateOnMistakes
+          ? shouldPromoteOnMistakes(mistakeRate!, bestMistakeRate(state), vsBestForGate, threshold)
+          : shouldPromote(vsBestForGate, threshold);
       const version = deps.modelVersion(latestPath);
       if (promoted) {
         copyFileAtomic(latestPath, bestPath);
         state.best_model = version;
+        await playLadder(deps, iteration, latestPath, version);
       }
       const counts = await deps.countReplay();
       const record: IterationRecord = {
@@ -197,6 +265,7 @@ export async function runLoop(deps: LoopDependencies, limits: LoopLimits): Promi
         sims,
         vs_random: outcome.vsRandom,
         vs_best: hasBest && outcome.vsBest ? { ...outcome.vsBest, score: matchScore(outcome.vsBest) } : null,
+        mistake_rate: mistakeRate,
         promoted,
         model_version: version,
         finished_at: new Date().toISOString(),
@@ -217,6 +286,49 @@ export async function runLoop(deps: LoopDependencies, limits: LoopLimits): Promi
     await backend.stopSelfPlay();
   }
   return state;
+}
+
+/**
+ * Enters the newly promoted model into the ladder (its own copy, so the trainer's bounded model
+ * history never removes it) and plays it against its K predecessors, refitting after each match.
+ * Idempotent per iteration: an evaluation repeated after a resume replaces its earlier entry.
+ */
+async function playLadder(
+  deps: LoopDependencies,
+  iteration: number,
+  modelPath: string,
+  version: string,
+): Promise<void> {
+  const { config, paths } = deps;
+  const games = config.evaluation.ladder_games;
+  const k = config.evaluation.ladder_opponents;
+  if (games <= 0 || k <= 0) return;
+  const path = ladderPath(paths.dataDir);
+  const ladder = readLadder(path);
+  const file = ladderModelFile(iteration);
+  copyFileAtomic(modelPath, join(paths.dataDir, file));
+  const opponents = ladderOpponents(ladder, iteration, k).filter((m) =>
+    existsSync(join(paths.dataDir, m.file)),
+  );
+  addLadderModel(ladder, { iteration, model_version: version, file, added_at: new Date().toISOString() });
+  refitLadder(ladder);
+  writeLadder(path, ladder);
+  if (!deps.playLadderMatch) return;
+  for (const opponent of opponents) {
+    const request: LadderMatchRequest = {
+      iteration,
+      opponentIteration: opponent.iteration,
+      modelPath: join(paths.dataDir, file),
+      opponentPath: join(paths.dataDir, opponent.file),
+      games,
+      simulations: config.evaluation.simulations,
+    };
+    const result = await deps.playLadderMatch(request);
+    ladder.results.push({ a: iteration, b: opponent.iteration, ...result });
+    refitLadder(ladder);
+    writeLadder(path, ladder);
+    deps.onLadderMatch?.(request, result);
+  }
 }
 
 function actorModel(config: CartridgeConfig, bestPath: string, latestPath: string): string | undefined {

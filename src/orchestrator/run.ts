@@ -9,7 +9,7 @@ import { gameShape, replayMetadata } from '../games/index.js';
 import { type ModelShape, modelVersionOf } from '../inference/index.js';
 import type { ReplayStore } from '../replay/index.js';
 import type { ExecutionBackend } from './backend.js';
-import { createLoopEvaluator } from './evaluation.js';
+import { createLadderMatcher, createLoopEvaluator, type LoopEvaluatorOptions } from './evaluation.js';
 import { LocalBackend } from './local.js';
 import { runLoop } from './loop.js';
 import type { LoopState } from './state.js';
@@ -76,6 +76,15 @@ export async function runOrchestrator(options: OrchestratorRunOptions): Promise<
     shape,
     view,
   });
+  const evaluatorOptions: LoopEvaluatorOptions = {
+    envId,
+    shape,
+    newGame: () => initialState(envId as never),
+    cPuct: config.mcts.c_puct,
+    seed: config.common.seed,
+    openingPlies: 2,
+    onGame: (label, done, total) => view.evaluationProgress(label, done, total),
+  };
   try {
     const state = await runLoop(
       {
@@ -88,15 +97,8 @@ export async function runOrchestrator(options: OrchestratorRunOptions): Promise<
           const env = stats.perEnv.find((e) => e.envId === envId);
           return { episodes: env?.episodes ?? 0, positions: env?.rows ?? 0 };
         },
-        evaluate: createLoopEvaluator({
-          envId,
-          shape,
-          newGame: () => initialState(envId as never),
-          cPuct: config.mcts.c_puct,
-          seed: config.common.seed,
-          openingPlies: 2,
-          onGame: (label, done, total) => view.evaluationProgress(label, done, total),
-        }),
+        evaluate: createLoopEvaluator(evaluatorOptions),
+        playLadderMatch: createLadderMatcher(evaluatorOptions),
         modelVersion: (path) => modelVersionOf(path),
         view,
         ...(options.stopRequested ? { stopRequested: options.stopRequested } : {}),

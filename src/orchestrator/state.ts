@@ -21,6 +21,8 @@ const iterationRecord = z.object({
   sims: z.number().int(),
   vs_random: matchResult.nullable(),
   vs_best: matchResult.extend({ score: z.number() }).nullable(),
+  /** Candidate's solver mistake rate on evaluation.positions; optional: older files lack it. */
+  mistake_rate: z.number().nullable().optional(),
   promoted: z.boolean(),
   model_version: z.string(),
   finished_at: z.string(),

@@ -223,6 +223,7 @@ export const routeSchemas = {
           bestModel: { type: ['string', 'null'] },
           iterations: { type: 'array', items: { type: 'object', additionalProperties: true } },
           losses: { type: 'array', items: { type: 'object', additionalProperties: true } },
+          ladder: { type: 'object', additionalProperties: true },
           trainer: { type: 'object', additionalProperties: true },
         },
       },

@@ -1,6 +1,7 @@
 // Training statistics for the dashboard, read from what the loop already writes:
 // <data_dir>/stats.json (trainer: loss history) and <data_dir>/loop_state.json
-// (orchestrator: per-iteration evaluation, throughput, promotions). Missing or
+// (orchestrator: per-iteration evaluation, throughput, promotions), <data_dir>/ladder.json
+// (orchestrator: Elo ladder of the promoted models). Missing or
 // half-written files mean "no stats yet", never an error.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -23,6 +24,7 @@ export interface IterationRecord {
   sims?: number;
   vs_random?: EvalRecord;
   vs_best?: EvalRecord;
+  mistake_rate?: number | null;
   promoted?: boolean;
   model_version?: string;
   finished_at?: string;
@@ -37,6 +39,23 @@ export interface LossPoint {
   time?: number;
 }
 
+/** One promoted model on the Elo ladder (elo relative to the first; null before it has played). */
+export interface LadderEntry {
+  iteration: number;
+  modelVersion: string | null;
+  elo: number | null;
+  games: number;
+}
+
+export interface LadderMatch {
+  /** Iteration of the newer model; W/D/L are from its side. */
+  a: number;
+  b: number;
+  wins: number;
+  draws: number;
+  losses: number;
+}
+
 export interface TrainingStats {
   envId: string | null;
   iteration: number | null;
@@ -46,6 +65,8 @@ export interface TrainingStats {
   iterations: IterationRecord[];
   /** Loss over training steps (trainer). */
   losses: LossPoint[];
+  /** Elo ladder across the run's promoted models, oldest first. */
+  ladder: { entries: LadderEntry[]; matches: LadderMatch[]; updatedAt: string | null };
   trainer: {
     step: number | null;
     learningRate: number | null;
@@ -72,9 +93,10 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export async function readTrainingStats(dataDir: string): Promise<TrainingStats> {
-  const [trainer, loop] = await Promise.all([
+  const [trainer, loop, ladder] = await Promise.all([
     readJson(join(dataDir, 'stats.json')),
     readJson(join(dataDir, 'loop_state.json')),
+    readJson(join(dataDir, 'ladder.json')),
   ]);
   const iterations = (Array.isArray(loop?.history) ? loop.history : [])
     .filter((r): r is IterationRecord => isRecord(r) && num(r.iteration) !== null)
@@ -89,6 +111,7 @@ export async function readTrainingStats(dataDir: string): Promise<TrainingStats>
     bestModel: str(loop?.best_model),
     iterations,
     losses,
+    ladder: readLadder(ladder),
     trainer: {
       step: num(trainer?.step),
       learningRate: num(trainer?.learning_rate),
@@ -97,4 +120,37 @@ export async function readTrainingStats(dataDir: string): Promise<TrainingStats>
       updatedAt: str(trainer?.updated_at),
     },
   };
+}
+
+function readLadder(file: Record<string, unknown> | null): TrainingStats['ladder'] {
+  const ratings = new Map<number, Record<string, unknown>>();
+  for (const r of Array.isArray(file?.ratings) ? file.ratings : []) {
+    if (isRecord(r) && num(r.iteration) !== null) ratings.set(r.iteration as number, r);
+  }
+  const entries = (Array.isArray(file?.models) ? file.models : [])
+    .filter((m): m is Record<string, unknown> => isRecord(m) && num(m.iteration) !== null)
+    .map((m) => {
+      const iteration = m.iteration as number;
+      const rating = ratings.get(iteration);
+      return {
+        iteration,
+        modelVersion: str(m.model_version),
+        elo: num(rating?.elo),
+        games: num(rating?.games) ?? 0,
+      };
+    })
+    .sort((a, b) => a.iteration - b.iteration);
+  const matches = (Array.isArray(file?.results) ? file.results : [])
+    .filter(
+      (r): r is Record<string, unknown> =>
+        isRecord(r) && [r.a, r.b, r.wins, r.draws, r.losses].every((v) => num(v) !== null),
+    )
+    .map((r) => ({
+      a: r.a as number,
+      b: r.b as number,
+      wins: r.wins as number,
+      draws: r.draws as number,
+      losses: r.losses as number,
+    }));
+  return { entries, matches, updatedAt: str(file?.updated_at) };
 }

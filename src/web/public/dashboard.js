@@ -1,5 +1,6 @@
-// Training dashboard: polls /api/stats and redraws three Chart.js charts in place
-// (loss, win rate per iteration, self-play throughput) plus a summary and model versions.
+// Training dashboard: polls /api/stats and redraws four Chart.js charts in place
+// (loss, win rate per iteration, self-play throughput, ladder Elo) plus a summary,
+// model versions and the Elo ladder table.
 import { api } from './api.js';
 
 const POLL_MS = 5000;
@@ -111,6 +112,41 @@ function draw(stats) {
     },
   ];
   tp.update();
+
+  const rated = (stats.ladder?.entries ?? []).filter((e) => typeof e.elo === 'number');
+  const elo = chart('chart-elo', 'line', {
+    scales: { x: linear('Iteration', { ticks: { precision: 0 } }), y: linear('Elo (first model = 0)') },
+  });
+  elo.data.datasets = [
+    {
+      label: 'ladder Elo',
+      data: rated.map((e) => ({ x: e.iteration, y: e.elo })),
+      borderColor: '#ca8a04',
+      backgroundColor: '#ca8a04',
+    },
+  ];
+  elo.update();
+}
+
+function ladderTable(stats) {
+  const entries = stats.ladder?.entries ?? [];
+  document.getElementById('no-ladder').hidden = entries.length > 0;
+  document.querySelector('#ladder tbody').replaceChildren(
+    ...[...entries].reverse().map((e) => {
+      const tr = document.createElement('tr');
+      for (const v of [
+        e.iteration,
+        e.modelVersion ?? '—',
+        typeof e.elo === 'number' ? e.elo.toFixed(1) : '—',
+        e.games,
+      ]) {
+        const td = document.createElement('td');
+        td.textContent = String(v);
+        tr.append(td);
+      }
+      return tr;
+    }),
+  );
 }
 
 function summary(stats) {
@@ -163,6 +199,7 @@ async function refresh() {
   try {
     const stats = await api('/api/stats');
     summary(stats);
+    ladderTable(stats);
     if (window.Chart) draw(stats);
     document.getElementById('training').dataset.updated = String(Date.now());
   } catch {
