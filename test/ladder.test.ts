@@ -1,9 +1,12 @@
 // The Elo ladder on its own: Bradley-Terry fitting on fixed pairwise results, the ladder
 // file's bookkeeping (replacing a re-evaluated iteration, choosing opponents), the table,
 // and the web stats endpoint that exposes it to the dashboard.
+import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import test from 'ava';
 import {
   addLadderModel,
@@ -170,4 +173,46 @@ test('web stats expose the ladder (entries oldest first, matches); no file = emp
   } finally {
     await app.close();
   }
+});
+
+const cli = fileURLToPath(new URL('../bin/cartridge.js', import.meta.url));
+
+test('cartridge eval --ladder prints the table, or JSON with --json', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'cartridge-ladder-cli-'));
+  const ladder = emptyLadder();
+  for (const iteration of [1, 2]) {
+    addLadderModel(ladder, {
+      iteration,
+      model_version: `sha256:00000000000${iteration}`,
+      file: `models/ladder/${iteration}.onnx`,
+      added_at: '',
+    });
+  }
+  ladder.results.push(r(2, 1, 5, 0, 5));
+  refitLadder(ladder);
+  writeLadder(ladderPath(dataDir), ladder);
+  const run = promisify(execFile);
+  const table = await run(process.execPath, [cli, 'eval', '--ladder', '--data-dir', dataDir]);
+  t.regex(table.stdout, /^\s+1\s+0\.0\s+10\s+sha256:000000000001$/m);
+  t.regex(table.stdout, /^\s+2\s+0\.0\s+10\s+sha256:000000000002$/m);
+  const json = JSON.parse(
+    (
+      await run(process.execPath, [cli, 'eval', '--ladder', '--json'], {
+        env: { ...process.env, CARTRIDGE_COMMON_DATA_DIR: dataDir },
+      })
+    ).stdout,
+  );
+  t.is(json.file, ladderPath(dataDir));
+  t.deepEqual(json.ratings, ladder.ratings);
+  const bad = await run(process.execPath, [
+    cli,
+    'eval',
+    '--ladder',
+    '--vs',
+    'random',
+    '--data-dir',
+    dataDir,
+  ]).catch((error: { code: number; stderr: string }) => error);
+  t.is((bad as { code: number }).code, 2);
+  t.regex((bad as { stderr: string }).stderr, /does not combine/);
 });

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { dataPaths } from '../../config/index.js';
 import {
   type Agent,
   type Connect4Solver,
@@ -24,6 +25,7 @@ import {
 } from '../../eval/index.js';
 import { gameShape } from '../../games/index.js';
 import { OnnxModel, type PolicyValueModel, UniformModel } from '../../inference/index.js';
+import { formatLadder, ladderPath, readLadder } from '../../orchestrator/ladder.js';
 import { loadCommandConfig } from '../config-options.js';
 import { UsageError } from '../errors.js';
 
@@ -39,6 +41,8 @@ interface EvalOptions {
   seed: string;
   openingPlies?: string;
   json?: boolean;
+  ladder?: boolean;
+  dataDir?: string;
 }
 
 function positiveInt(value: string, flag: string, min = 1): number {
@@ -105,13 +109,27 @@ export function registerEvalCommand(program: Command): void {
       'random plies shared by each pair of games, for variety (0: from the start)',
       '0',
     )
+    .option('--ladder', "print the Elo ladder of a training run's promoted models (<data-dir>/ladder.json)")
+    .option('--data-dir <dir>', "with --ladder: the run's data directory (common.data_dir)")
     .option('--json', 'print one JSON object')
     .action(async (options: EvalOptions, command: Command) => {
       const { config } = loadCommandConfig(command, {
         game: { key: 'common.env_id', flag: '--game' },
         sims: { key: 'evaluation.simulations', flag: '--sims' },
         games: { key: 'evaluation.games', flag: '--games' },
+        dataDir: { key: 'common.data_dir', flag: '--data-dir' },
       });
+      if (options.ladder) {
+        if (options.positions !== undefined || options.exhaustive || options.vs !== undefined)
+          throw new UsageError(
+            "--ladder reads a run's ladder; it does not combine with --positions, --exhaustive, --vs",
+          );
+        const path = ladderPath(dataPaths(config).dataDir);
+        const ladder = readLadder(path);
+        process.stdout.write(options.json ? `${toJson({ file: path, ...ladder })}\n` : formatLadder(ladder));
+        return;
+      }
+      if (options.dataDir !== undefined) throw new UsageError('--data-dir is only used with --ladder');
       const game = (options.game ?? config.common.env_id) as EvalGameId;
       if (!EVAL_GAMES.includes(game)) {
         throw new UsageError(`--game: eval supports ${EVAL_GAMES.join(', ')}, got "${game}"`);
