@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import * as ort from 'onnxruntime-node';
+import { replayMetadata } from '../src/games/index.js';
 import { OnnxModel } from '../src/inference/index.js';
 import { loadAddon } from '../src/native/index.js';
 import { openReplayStore, syntheticEpisode } from '../src/replay/index.js';
@@ -178,16 +179,7 @@ test('cartridge trainer turns a TS-written buffer into a latest.onnx the actors 
   const dir = tempDir(t);
   const store = openReplayStore({ backend: 'sqlite', path: join(dir, 'replay.db') });
   await store.migrate();
-  await store.upsertGameMetadata({
-    envId: 'tictactoe',
-    displayName: 'Tic-Tac-Toe',
-    boardWidth: 3,
-    boardHeight: 3,
-    numActions: 9,
-    obsSize: 29,
-    legalMaskOffset: 18,
-    playerCount: 2,
-  });
+  await store.upsertGameMetadata(replayMetadata('tictactoe'));
   await store.writeEpisodes(
     Array.from({ length: 20 }, (_, i) =>
       syntheticEpisode({ envId: 'tictactoe', episodeId: `e${i}`, steps: 7 }),

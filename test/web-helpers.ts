@@ -2,6 +2,7 @@
 // deterministic "search" (first legal move, visits from a fixed preference), so the
 // API tests exercise the server, sessions and validation on their own.
 
+import { replayMetadata } from '../src/games/index.js';
 import { UniformModel } from '../src/inference/index.js';
 import type {
   BotSearch,
@@ -13,16 +14,7 @@ import type {
 } from '../src/web/engine.js';
 import type { BotModels } from '../src/web/models.js';
 
-export const tictactoeMeta: GameMeta = {
-  envId: 'tictactoe',
-  displayName: 'Tic-Tac-Toe',
-  boardWidth: 3,
-  boardHeight: 3,
-  numActions: 9,
-  obsSize: 29,
-  legalMaskOffset: 18,
-  playerCount: 2,
-};
+export const tictactoeMeta: GameMeta = replayMetadata('tictactoe');
 
 const LINES = [
   [0, 1, 2],

@@ -1,5 +1,6 @@
 // The slice of the C++ addon that native/binding/game.cpp exports.
 import { loadAddon } from '../native/index.js';
+import type { GameInfo } from './metadata.js';
 
 export interface NativeGame {
   readonly envId: string;
@@ -20,16 +21,8 @@ export interface NativeGame {
   serialize(): Uint8Array;
 }
 
-export interface NativeGameInfo {
-  env_id: string;
-  display_name: string;
-  board_width: number;
-  board_height: number;
-  num_actions: number;
-  obs_size: number;
-  legal_mask_offset: number;
-  num_symmetries: number;
-}
+/** The registry row the addon reports: the TS metadata less player_count (a test compares them). */
+export type NativeGameInfo = Omit<GameInfo, 'player_count'>;
 
 export interface PlayoutBench {
   playouts: number;

@@ -2,18 +2,10 @@
 // the game rules (src/games) and a bot move search (src/search on a PolicyValueModel).
 // Keeping them as ports lets the server, sessions and page be tested on their own.
 import type { PolicyValueModel } from '../inference/index.js';
+import type { GameMetadata } from '../replay/index.js';
 
-/** Static description of a game (the `game_metadata` contract). */
-export interface GameMeta {
-  envId: string;
-  displayName: string;
-  boardWidth: number;
-  boardHeight: number;
-  numActions: number;
-  obsSize: number;
-  legalMaskOffset: number;
-  playerCount: number;
-}
+/** Static description of a game (the `game_metadata` contract, one type with the replay store's). */
+export type GameMeta = GameMetadata;
 
 /** A mutable game position. Players are 0 (moves first) and 1. */
 export interface Position {

@@ -1,6 +1,6 @@
 // The game rules behind the web API: src/games (the C++ engines) adapted to the Position
 // port. Board cells are read from the observation planes, whose layout is a contract.
-import { cellOwners, GameState, listGames } from '../games/index.js';
+import { cellOwners, GameState, listGames, replayMetadata } from '../games/index.js';
 import type { GameCatalog, GameMeta, Position } from './engine.js';
 
 class EnginePosition implements Position {
@@ -38,16 +38,7 @@ class EnginePosition implements Position {
 }
 
 export function gamesCatalog(): GameCatalog {
-  const games: GameMeta[] = listGames().map((g) => ({
-    envId: g.env_id,
-    displayName: g.display_name,
-    boardWidth: g.board_width,
-    boardHeight: g.board_height,
-    numActions: g.num_actions,
-    obsSize: g.obs_size,
-    legalMaskOffset: g.legal_mask_offset,
-    playerCount: g.player_count,
-  }));
+  const games: GameMeta[] = listGames().map((g) => replayMetadata(g.env_id));
   return {
     list: () => games,
     create: (envId) => new EnginePosition(new GameState(envId)),

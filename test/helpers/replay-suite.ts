@@ -2,6 +2,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ExecutionContext, TestFn } from 'ava';
+import { replayMetadata } from '../../src/games/index.js';
 import { decodeFloat32, ReplayError, type ReplayStore, syntheticEpisode } from '../../src/replay/index.js';
 import type { Harness } from './replay-backends.js';
 
@@ -100,16 +101,7 @@ export function replaySuite(test: TestFn, makeHarness: () => Promise<Harness>): 
 
   withHarness('game metadata upserts', async (h, t) => {
     const store = await fresh(h);
-    const meta = {
-      envId: 'tictactoe',
-      displayName: 'Tic-Tac-Toe',
-      boardWidth: 3,
-      boardHeight: 3,
-      numActions: 9,
-      obsSize: 29,
-      legalMaskOffset: 18,
-      playerCount: 2,
-    };
+    const meta = replayMetadata('tictactoe');
     t.is(await store.getGameMetadata('tictactoe'), null);
     await store.upsertGameMetadata(meta);
     await store.upsertGameMetadata({ ...meta, displayName: 'TicTacToe' });
