@@ -278,7 +278,7 @@ export class PostgresReplayStore implements ReplayStore {
         if (keepNewest === 0) return (await client.query(sql.deleteAll, sql.args)).rowCount ?? 0;
         const cutoff = await client.query(sql.cutoff, [...sql.args, keepNewest - 1]);
         if (cutoff.rows.length === 0) return 0;
-        const deleted = await client.query(sql.deleteOlder, [...sql.args, cutoff.rows[0].seq]);
+        const deleted = await client.query(sql.deleteOlderEpisodes, [...sql.args, cutoff.rows[0].seq]);
         return deleted.rowCount ?? 0;
       }),
     );

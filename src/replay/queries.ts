@@ -44,8 +44,11 @@ export interface PruneSql {
   deleteAll: string;
   /** The seq of the keepNewest-th newest row; takes args + [keepNewest - 1]. */
   cutoff: string;
-  /** Deletes the rows older than the cutoff (takes args + [cutoff]). */
-  deleteOlder: string;
+  /**
+   * Deletes whole episodes whose newest row is older than the cutoff (takes args + [cutoff]):
+   * an episode that straddles the cutoff stays complete, so at least keepNewest rows remain.
+   */
+  deleteOlderEpisodes: string;
 }
 
 export function pruneSql(p: Placeholder, envId?: string): PruneSql {
@@ -57,7 +60,8 @@ export function pruneSql(p: Placeholder, envId?: string): PruneSql {
     args,
     deleteAll: `DELETE FROM transitions ${where}`,
     cutoff: `SELECT seq FROM transitions ${where} ORDER BY seq DESC LIMIT 1 OFFSET ${next}`,
-    deleteOlder: `DELETE FROM transitions ${and} seq < ${next}`,
+    deleteOlderEpisodes: `DELETE FROM transitions ${and} (SELECT MAX(e.seq) FROM transitions e
+        WHERE e.env_id = transitions.env_id AND e.episode_id = transitions.episode_id) < ${next}`,
   };
 }
 

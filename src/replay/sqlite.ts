@@ -231,7 +231,7 @@ export class SqliteReplayStore implements ReplayStore {
           .pluck()
           .get(...sql.args, keepNewest - 1) as number | undefined;
         if (cutoff === undefined) return 0;
-        return this.db.prepare(sql.deleteOlder).run(...sql.args, cutoff).changes;
+        return this.db.prepare(sql.deleteOlderEpisodes).run(...sql.args, cutoff).changes;
       });
       return prune.immediate();
     });

@@ -149,7 +149,10 @@ export interface ReplayStore {
   writeEpisodes(episodes: readonly Episode[]): Promise<WriteResult>;
   count(envId?: string): Promise<number>;
   sample(envId: string, n: number, options: SampleOptions): Promise<SampleBatch>;
-  /** Keep the newest `keepNewest` transitions (of `envId` when given, else of the whole table); returns rows deleted. */
+  /**
+   * Keep the newest `keepNewest` transitions (of `envId` when given, else of the whole table), in whole
+   * episodes: an episode with any row among them is kept complete. Returns the rows deleted.
+   */
   prune(keepNewest: number, envId?: string): Promise<number>;
   stats(): Promise<ReplayStats>;
   close(): Promise<void>;

@@ -269,15 +269,51 @@ export function replaySuite(test: TestFn, makeHarness: () => Promise<Harness>): 
         .slice(-20)
         .map((r) => r.id),
     );
-    t.is(await store.prune(10), 28);
+    // The 10 newest rows end 2 rows into b4 (3 rows): b4 is kept whole, so 11 rows remain.
+    t.is(await store.prune(10), 27);
     t.deepEqual(
       (await h.rows()).map((r) => r.id),
-      all.slice(-10).map((r) => r.id),
+      all.slice(-11).map((r) => r.id),
     );
     t.is(await store.prune(100), 0);
     const bLeft = (await h.rows()).filter((r) => r.env_id === 'B').length;
     t.is(await store.prune(0, 'B'), bLeft);
-    t.is(await store.count(), 10 - bLeft);
+    t.is(await store.count(), 11 - bLeft);
+  });
+
+  withHarness('prune deletes whole episodes only, keeping at least keepNewest rows', async (h, t) => {
+    const store = await fresh(h);
+    const lengths = [4, 1, 6, 3, 5, 2];
+    const write = () =>
+      store.writeEpisodes(
+        lengths.flatMap((steps, i) => [
+          syntheticEpisode({ envId: 'A', episodeId: `a${i}`, steps }),
+          syntheticEpisode({ envId: 'B', episodeId: `b${i}`, steps: 2 }),
+        ]),
+      );
+    for (const keep of [1, 2, 5, 9, 12, 20, 21]) {
+      await store.prune(0);
+      await write();
+      const aRows = (await h.rows()).filter((r) => r.env_id === 'A');
+      // Expected: the episodes of A whose newest row is at or after the keep-th newest row of A.
+      const cutoff = aRows[aRows.length - keep]!.seq;
+      const newest = new Map<string, number>();
+      for (const r of aRows) newest.set(r.episode_id, Math.max(newest.get(r.episode_id) ?? 0, r.seq));
+      const kept = new Set([...newest].filter(([, seq]) => seq >= cutoff).map(([id]) => id));
+      const deleted = await store.prune(keep, 'A');
+      const left = (await h.rows()).filter((r) => r.env_id === 'A');
+      t.deepEqual(new Set(left.map((r) => r.episode_id)), kept, `keep ${keep}`);
+      t.is(deleted + left.length, aRows.length);
+      t.true(left.length >= keep);
+      for (const id of kept) {
+        t.is(
+          left.filter((r) => r.episode_id === id).length,
+          lengths[Number(id.slice(1))]!,
+          `${id} is complete`,
+        );
+      }
+      t.is(await store.count('B'), 12, 'other envs untouched');
+    }
   });
 
   withHarness('8 concurrent writer processes end with exactly the expected rows', async (h, t) => {

@@ -89,7 +89,7 @@ export function registerDbCommand(program: Command): void {
   withStoreOptions(
     db
       .command('prune')
-      .description('keep only the newest transitions (default replay.max_transitions)')
+      .description('keep only the newest transitions, in whole episodes (default replay.max_transitions)')
       .option('--keep <n>', 'transitions to keep', nonNegativeInt('--keep'))
       .option('--env <env_id>', 'prune only this game'),
   ).action((options: { keep?: number; env?: string; json?: boolean }, command: Command) =>
