@@ -183,6 +183,7 @@ function summary(stats) {
         r.promoted ? 'yes' : 'no',
         fmt(r.vs_random),
         fmt(r.vs_best),
+        typeof r.mistake_rate === 'number' ? `${(100 * r.mistake_rate).toFixed(1)} %` : '—',
         r.finished_at ?? '—',
       ]) {
         const td = document.createElement('td');
