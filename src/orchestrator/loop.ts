@@ -70,8 +70,6 @@ export interface LoopDependencies {
   evaluate: (request: EvaluationRequest) => Promise<EvaluationOutcome>;
   /** Plays ladder matches; without it promoted models join the ladder but play no games. */
   playLadderMatch?: (request: LadderMatchRequest) => Promise<MatchResult>;
-  /** Called after each ladder match (progress in the terminal view). */
-  onLadderMatch?: (request: LadderMatchRequest, result: MatchResult) => void;
   /** Version label of a model file (name + content hash). */
   modelVersion: (path: string) => string;
   view: LoopView;
@@ -327,7 +325,6 @@ async function playLadder(
     ladder.results.push({ a: iteration, b: opponent.iteration, ...result });
     refitLadder(ladder);
     writeLadder(path, ladder);
-    deps.onLadderMatch?.(request, result);
   }
 }
 
