@@ -18,6 +18,7 @@ import type { ExecutionBackend } from '../../orchestrator/backend.js';
 import { type BackendContext, createLocalBackend, runOrchestrator } from '../../orchestrator/run.js';
 import { type FlagMap, loadCommandConfig } from '../config-options.js';
 import { UsageError } from '../errors.js';
+import { LOOP_FLAGS, withLoopOptions } from '../loop-options.js';
 import { openReplayFromConfig } from '../replay-store.js';
 
 /** Exit code when the Lease is lost while leading: another replica may act now, so stop at once. */
@@ -38,35 +39,21 @@ export interface OrchestrateResult {
 }
 
 const FLAGS: FlagMap = {
+  ...LOOP_FLAGS,
   mode: { key: 'orchestrator.mode', flag: '--mode' },
-  game: { key: 'common.env_id', flag: '--game' },
-  iterations: { key: 'training.iterations', flag: '--iterations' },
-  timeLimit: { key: 'training.time_limit_minutes', flag: '--time-limit' },
-  episodes: { key: 'training.episodes_per_iteration', flag: '--episodes' },
-  steps: { key: 'training.steps_per_iteration', flag: '--steps' },
-  sims: { key: 'mcts.num_simulations', flag: '--sims' },
   trainingMode: { key: 'training.mode', flag: '--training-mode' },
-  dataDir: { key: 'common.data_dir', flag: '--data-dir' },
-  workers: { key: 'actor.workers', flag: '--workers' },
   actors: { key: 'kubernetes.actor_replicas', flag: '--actors' },
 };
 
 export function registerOrchestrateCommand(program: Command): void {
-  program
-    .command('orchestrate')
-    .description(
-      'run the training loop as a service: locally, or driving a Kubernetes cluster as the Lease holder',
-    )
-    .option('--mode <mode>', 'local | kubernetes (orchestrator.mode)')
-    .option('--game <id>', 'game (common.env_id)')
-    .option('--iterations <n>', 'total iterations of the run (training.iterations)')
-    .option(
-      '--time-limit <minutes>',
-      'stop after the iteration running when this much time has passed (training.time_limit_minutes)',
-    )
-    .option('--episodes <n>', 'self-play episodes per iteration (training.episodes_per_iteration)')
-    .option('--steps <n>', 'optimiser steps per iteration (training.steps_per_iteration)')
-    .option('--sims <n>', 'MCTS simulations per move at the start of the ramp (mcts.num_simulations)')
+  withLoopOptions(
+    program
+      .command('orchestrate')
+      .description(
+        'run the training loop as a service: locally, or driving a Kubernetes cluster as the Lease holder',
+      )
+      .option('--mode <mode>', 'local | kubernetes (orchestrator.mode)'),
+  )
     .option('--training-mode <mode>', 'synchronous | continuous (training.mode)')
     .option('--workers <n>', 'local mode: self-play worker threads (actor.workers)')
     .option('--actors <n>', 'kubernetes mode: actor replicas during self-play (kubernetes.actor_replicas)')

@@ -4,35 +4,22 @@
 import type { Command } from 'commander';
 import type { CartridgeConfig } from '../../config/index.js';
 import { type FlagMap, loadCommandConfig } from '../config-options.js';
+import { LOOP_FLAGS, withLoopOptions } from '../loop-options.js';
 import { runOrchestrateCommand } from './orchestrate.js';
 
 const FLAGS: FlagMap = {
-  game: { key: 'common.env_id', flag: '--game' },
-  iterations: { key: 'training.iterations', flag: '--iterations' },
-  timeLimit: { key: 'training.time_limit_minutes', flag: '--time-limit' },
-  episodes: { key: 'training.episodes_per_iteration', flag: '--episodes' },
-  steps: { key: 'training.steps_per_iteration', flag: '--steps' },
-  sims: { key: 'mcts.num_simulations', flag: '--sims' },
+  ...LOOP_FLAGS,
   mode: { key: 'training.mode', flag: '--mode' },
-  dataDir: { key: 'common.data_dir', flag: '--data-dir' },
-  workers: { key: 'actor.workers', flag: '--workers' },
 };
 
 export function registerTrainCommand(program: Command): void {
-  program
-    .command('train')
-    .description(
-      'train an agent from scratch on this machine: self-play → train → evaluate → promote, resumable',
-    )
-    .option('--game <id>', 'game (common.env_id)')
-    .option('--iterations <n>', 'total iterations of the run (training.iterations)')
-    .option(
-      '--time-limit <minutes>',
-      'stop after the iteration running when this much time has passed (training.time_limit_minutes)',
-    )
-    .option('--episodes <n>', 'self-play episodes per iteration (training.episodes_per_iteration)')
-    .option('--steps <n>', 'optimiser steps per iteration (training.steps_per_iteration)')
-    .option('--sims <n>', 'MCTS simulations per move at the start of the ramp (mcts.num_simulations)')
+  withLoopOptions(
+    program
+      .command('train')
+      .description(
+        'train an agent from scratch on this machine: self-play → train → evaluate → promote, resumable',
+      ),
+  )
     .option('--mode <mode>', 'synchronous | continuous (training.mode)')
     .option('--workers <n>', 'self-play worker threads (actor.workers)')
     .option('--data-dir <dir>', 'data directory (common.data_dir)')
