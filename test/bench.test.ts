@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -20,25 +19,7 @@ import {
   summarize,
   writeReport,
 } from '../src/bench/index.js';
-
-const cli = join(import.meta.dirname, '..', 'bin', 'cartridge.js');
-
-/** Runs the CLI without blocking this process's event loop (other tests time things). */
-function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+import { runCli } from './helpers/cli.js';
 
 function fakeSuite(name: BenchSuite['name'], run: BenchSuite['run'], missing?: string): BenchSuite {
   return { name, description: `fake ${name}`, unavailable: async () => missing, run };

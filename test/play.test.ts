@@ -1,39 +1,19 @@
 // `cartridge play` as a person at a pipe would use it: moves on stdin, the transcript on stdout.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { GameState } from '../src/games/index.js';
+import { type CliResult, runCli } from './helpers/cli.js';
 import { writeTestModel } from './helpers/models.js';
 
-const bin = join(import.meta.dirname, '..', 'bin', 'cartridge.js');
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `cartridge play` in an empty data dir (no best.onnx unless a test puts one there). */
-function play(args: string[], stdin: string, dataDir = mkdtempSync(join(tmpdir(), 'play-'))): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'play', ...args], {
-      cwd: dataDir,
-      env: { ...process.env, CARTRIDGE_COMMON_DATA_DIR: dataDir },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+function play(
+  args: string[],
+  stdin: string,
+  dataDir = mkdtempSync(join(tmpdir(), 'play-')),
+): Promise<CliResult> {
+  return runCli(['play', ...args], { cwd: dataDir, env: { CARTRIDGE_COMMON_DATA_DIR: dataDir }, stdin });
 }
 
 /** The moves actually played, in order: accepted human moves (a board follows) and the bot's. */
