@@ -3,29 +3,22 @@
 // repeats = 1; repeated ones keep their samples.
 import type { Figure } from '../../src/bench/index.js';
 import { makeFigure } from '../../src/bench/index.js';
+// The benchmarks' own result types (type-only imports: nothing of those scripts runs here).
+import type { ReplayBenchResult } from '../replay.js';
+import type { SearchBenchPoint, SearchBenchResult } from '../search.js';
+import type { SolverBenchReport } from '../solver.js';
 
 export interface Converted {
   figures: Figure[];
   notes: string[];
 }
 
-interface SearchPoint {
-  envId: string;
-  numGames: number;
-  simulations: number;
-  usPerSimulation: number;
-  cpuUsPerSimulation: number;
-  napiCallsPerSimulation: number;
-  treeTimeShare: number;
-  averageBatchFill: number;
-}
-
 export function convertSearch(result: unknown): Converted {
-  const r = result as { headlineRepeats: SearchPoint[]; sweep: SearchPoint[] };
+  const r = result as SearchBenchResult;
   const figures: Figure[] = [];
   const head = r.headlineRepeats;
-  const points = (p: SearchPoint) => ({ game: p.envId, G: p.numGames, S: p.simulations });
-  const emit = (label: string, list: SearchPoint[]) => {
+  const points = (p: SearchBenchPoint) => ({ game: p.envId, G: p.numGames, S: p.simulations });
+  const emit = (label: string, list: SearchBenchPoint[]) => {
     const params = { ...points(list[0]!), run: label };
     figures.push(
       makeFigure(
@@ -65,22 +58,8 @@ export function convertSearch(result: unknown): Converted {
   };
 }
 
-interface ReplayResult {
-  writes: { backend: string; batch: number | string; transitionsPerSecond: number }[];
-  sampling: { backend: string; rows: number; window: number; n: number; medianMs: number; p95Ms: number }[];
-  scaling: {
-    backend: string;
-    writers: number;
-    transitionsPerSecond: number;
-    meanBatchMs: number;
-    maxBatchMs: number;
-    failures: number;
-  }[];
-  notes: string[];
-}
-
 export function convertReplay(result: unknown): Converted {
-  const r = result as ReplayResult;
+  const r = result as ReplayBenchResult;
   const figures: Figure[] = [];
   for (const w of r.writes) {
     figures.push(
@@ -107,24 +86,8 @@ export function convertReplay(result: unknown): Converted {
   return { figures, notes: r.notes ?? [] };
 }
 
-interface SolverResult {
-  tableLog2: number;
-  sets: {
-    set: string;
-    label: string;
-    positions: number;
-    wrong: number;
-    meanMs: number;
-    medianMs: number;
-    maxMs: number;
-    knodesPerSecond: number;
-    nodesPerPosition: number;
-  }[];
-  missing: string[];
-}
-
 export function convertSolver(result: unknown): Converted {
-  const r = result as SolverResult;
+  const r = result as SolverBenchReport;
   const figures: Figure[] = [];
   for (const s of r.sets) {
     const params = { set: s.set, label: s.label, positions: s.positions };
