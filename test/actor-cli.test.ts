@@ -1,11 +1,9 @@
 // `cartridge actor` as a child process, the way a laptop user or a Kubernetes pod runs it:
 // the acceptance run, SIGTERM drain with the probe endpoints up, SIGKILL, and the PostgreSQL backend.
-import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import pg from 'pg';
 import { gameShape } from '../src/games/index.js';
 import { modelVersionOf } from '../src/inference/index.js';
 import {
@@ -18,7 +16,7 @@ import {
   waitFor,
 } from './helpers/actor-checks.js';
 import { writeTestModel } from './helpers/models.js';
-import { PG_ADMIN_URL } from './helpers/replay-backends.js';
+import { createPgDatabase } from './helpers/replay-backends.js';
 
 function tempDir(t: { teardown: (fn: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'cartridge-actor-cli-'));
@@ -186,13 +184,8 @@ test('SIGKILL mid-run leaves only complete episodes', async (t) => {
 test('PostgreSQL backend: --replay-url postgres://… writes complete episodes', async (t) => {
   const dir = tempDir(t);
   const version = dataDirWithModel(dir, 'tictactoe');
-  const name = `cartridge_actor_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
+  const database = await createPgDatabase();
+  const url = database.url;
   try {
     const result = await startCli([
       'actor',
@@ -207,16 +200,13 @@ test('PostgreSQL backend: --replay-url postgres://… writes complete episodes',
       '--data-dir',
       dir,
       '--replay-url',
-      url.toString(),
+      url,
     ]).exited;
     t.is(result.code, 0, result.stderr);
-    const stored = checkEpisodes('tictactoe', await postgresRows(url.toString()));
+    const stored = checkEpisodes('tictactoe', await postgresRows(url));
     t.is(stored.length, 6);
     t.true(stored.every((e) => e.modelVersion === version));
   } finally {
-    const client = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.end();
+    await database.drop();
   }
 });
