@@ -17,7 +17,7 @@ import {
   renderKustomization,
   TrainerJobError,
 } from '../src/k8s/index.js';
-import { KubeSimulator, type Obj } from './helpers/k8s-simulator.js';
+import { KubeSimulator, type Obj, takeOverLease } from './helpers/k8s-simulator.js';
 
 const NS = 'cartridge';
 
@@ -259,22 +259,7 @@ test('a stale lease write is rejected with 409 Conflict; a leader that loses the
   t.is((error as unknown as { code: number }).code, 409);
   // Someone takes the lease over with the current version (e.g. after a network partition);
   // A's renewals race with this write, so it retries on 409 like any optimistic writer.
-  for (let taken = false; !taken; ) {
-    const current = await clients.coordination.readNamespacedLease({ name: 'l', namespace: NS });
-    taken = await clients.coordination
-      .replaceNamespacedLease({
-        name: 'l',
-        namespace: NS,
-        body: { ...current, spec: { ...current.spec, holderIdentity: 'intruder' } },
-      })
-      .then(
-        () => true,
-        (e: { code?: number }) => {
-          if (e.code !== 409) throw e;
-          return false;
-        },
-      );
-  }
+  await takeOverLease(clients, 'l', NS, 'intruder');
   await until(() => !a.isLeader);
   t.false(a.isLeader);
   t.is(lost.length, 1);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { createKubeClients, type KubeClients, renderKustomization } from '../src/k8s/index.js';
-import { KubeSimulator, type Obj } from './helpers/k8s-simulator.js';
+import { KubeSimulator, type Obj, takeOverLease } from './helpers/k8s-simulator.js';
 import { type CliProcess, cartridge, until } from './helpers/orchestrate-cli.js';
 
 const NS = 'cartridge';
@@ -248,22 +248,7 @@ test('kubernetes mode: SIGTERM stops and releases the lease; a leader that loses
   await until(() => replicas(sim) === 2, 60_000, 'C to scale the actors up');
   t.is(leaseHolder(sim), 'orchestrator-c');
   // Someone else takes the lease over (e.g. after a partition); retry on 409 as C renews concurrently.
-  for (let taken = false; !taken; ) {
-    const current = await clients.coordination.readNamespacedLease({ name: LEASE, namespace: NS });
-    taken = await clients.coordination
-      .replaceNamespacedLease({
-        name: LEASE,
-        namespace: NS,
-        body: { ...current, spec: { ...current.spec, holderIdentity: 'intruder' } },
-      })
-      .then(
-        () => true,
-        (e: { code?: number }) => {
-          if (e.code !== 409) throw e;
-          return false;
-        },
-      );
-  }
+  await takeOverLease(clients, LEASE, NS, 'intruder');
   const cExit = await c.exited;
   t.is(cExit.code, 3, c.stderr());
   t.regex(c.stderr(), /lost the orchestrator lease/);

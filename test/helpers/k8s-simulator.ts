@@ -7,6 +7,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { KubeClients } from '../../src/k8s/index.js';
 
 export type Obj = {
   apiVersion?: string;
@@ -312,4 +313,29 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Makes `holder` the Lease's holder behind its owner's back, retrying on 409 while the owner renews. */
+export async function takeOverLease(
+  clients: KubeClients,
+  name: string,
+  namespace: string,
+  holder: string,
+): Promise<void> {
+  for (let taken = false; !taken; ) {
+    const current = await clients.coordination.readNamespacedLease({ name, namespace });
+    taken = await clients.coordination
+      .replaceNamespacedLease({
+        name,
+        namespace,
+        body: { ...current, spec: { ...current.spec, holderIdentity: holder } },
+      })
+      .then(
+        () => true,
+        (e: { code?: number }) => {
+          if (e.code !== 409) throw e;
+          return false;
+        },
+      );
+  }
 }
