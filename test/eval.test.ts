@@ -11,7 +11,9 @@ import {
   Connect4State,
   createConnect4Solver,
   defaultHeuristic,
+  EVAL_GAMES,
   eloDifference,
+  initialState,
   MctsAgent,
   MinimaxAgent,
   mistakeRate,
@@ -24,6 +26,7 @@ import {
   tictactoePositions,
   tictactoeValue,
 } from '../src/eval/index.js';
+import { GameState, gameIds, gameShape } from '../src/games/index.js';
 import { UniformModel } from '../src/inference/index.js';
 
 const solver = createConnect4Solver({ tableLog2: 22 });
@@ -211,4 +214,34 @@ test('cli: eval --positions --json reports mistake_rate', async (t) => {
   const mcts = JSON.parse(mctsRun.stdout);
   t.is(mcts.agent, 'mcts:uniform@20');
   t.is(mcts.mistake_rate, mcts.details.filter((d: { mistake: boolean }) => d.mistake).length / 30);
+});
+
+test('eval plays every registry game: matches finish, history and cells follow the engine', async (t) => {
+  t.deepEqual([...EVAL_GAMES], gameIds());
+  for (const envId of EVAL_GAMES) {
+    const { obsSize, numActions } = gameShape(envId);
+    const mcts = new MctsAgent(new UniformModel(obsSize, numActions), { envId, simulations: 16 });
+    const result = await playMatch(mcts, new RandomAgent(1), {
+      games: 2,
+      seed: 1,
+      newGame: () => initialState(envId),
+    });
+    t.is(result.wins + result.draws + result.losses, 2, envId);
+    // Replaying the history on a GameState gives the same position and cells.
+    const state = initialState(envId);
+    const rng = new RandomAgent(3);
+    for (let i = 0; i < 6 && !state.isTerminal(); i++) state.play(await rng.chooseMove(state));
+    const game = new GameState(envId);
+    for (const a of state.history) game.play(a);
+    t.deepEqual(state.observation(), game.observation(), envId);
+    const owners = Array.from(state.cells());
+    t.is(
+      owners.filter((c) => c !== -1).length,
+      game
+        .observation()
+        .subarray(0, 2 * owners.length)
+        .reduce((s, x) => s + x, 0),
+    );
+    t.is(state.clone().history.length, state.history.length);
+  }
 });
