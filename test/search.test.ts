@@ -347,3 +347,38 @@ test('the searcher accepts an asynchronous evaluator', async (t) => {
   t.is(sum(r.visits), 200);
   t.true(r.value > 0); // blocking at 6 also forks (0-3-6 and 6-7-8): X wins
 });
+
+test('stepAsync plays exactly the games step() plays, off the JS thread, and locks the arena meanwhile', async (t) => {
+  const options = {
+    envId: 'connect4',
+    numGames: 8,
+    simulations: 16,
+    seed: 11,
+    dirichletAlpha: 1,
+    temperatureMoves: 4,
+  };
+  const play = async (useAsync: boolean) => {
+    const arena = new SelfPlayArena(options);
+    const evaluate = uniformEvaluator(arena.numActions, arena.maxBatch);
+    const actions: number[] = [];
+    let logits: Float32Array | null = null;
+    let values: Float32Array | null = null;
+    while (actions.length < 40) {
+      const n = useAsync ? await arena.stepAsync(logits, values) : arena.step(logits, values);
+      actions.push(...arena.takeEpisodes().actions);
+      const out = n > 0 ? evaluate(arena.observations, n) : null;
+      logits = out ? (out as { logits: Float32Array }).logits : null;
+      values = out ? (out as { values: Float32Array }).values : null;
+    }
+    return actions.slice(0, 40);
+  };
+  t.deepEqual(await play(true), await play(false));
+
+  const arena = new SelfPlayArena(options);
+  const pending = arena.stepAsync(null, null);
+  t.throws(() => arena.stats(), { message: /busy/ });
+  t.throws(() => arena.step(null, null), { message: /busy/ });
+  t.throws(() => arena.takeEpisodes(), { message: /busy/ });
+  t.true((await pending) > 0);
+  t.notThrows(() => arena.stats());
+});

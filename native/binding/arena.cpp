@@ -4,6 +4,10 @@
 //                      dirichletAlpha?, dirichletEpsilon?, temperatureMoves?, temperature?,
 //                      cacheSize?, seed?})
 //   step(logits: Float32Array | null, values: Float32Array | null, observationsOut: Float32Array): number
+//   stepAsync(same arguments): Promise<number> — the same tree work on a libuv pool thread, so the
+//     JS thread can run ONNX Runtime (which computes on the calling thread) for another arena
+//     meanwhile. The arguments stay referenced until it settles; every other method throws while
+//     it is in flight.
 //   takeEpisodes(): {count, stepCounts, episodeIndices, winners, observations, legalMasks,
 //                    actions, policies, rootValues, toMove, outcomes}
 //   stats(), requestStop(discardUnfinished?), activeGames, pending, obsSize, numActions, maxBatch
@@ -57,12 +61,54 @@ class ArenaOf final : public AnyArena {
   mcts::SelfPlayArena<G> arena_;
 };
 
+// Runs one step() off the JS thread; resolves with the batch size.
+class StepWorker final : public Napi::AsyncWorker {
+ public:
+  StepWorker(Napi::Env env, AnyArena& arena, const search::StepArgs& args, bool& busy)
+      : Napi::AsyncWorker(env, "cartridge.SelfPlayArena.stepAsync"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        arena_(arena),
+        args_(args),
+        busy_(busy) {}
+
+  // Keeps the arena object and the typed arrays alive while the pool thread uses them.
+  void Keep(const Napi::CallbackInfo& info) {
+    Napi::Object held = Napi::Object::New(Env());
+    held.Set("arena", info.This());
+    for (size_t i = 0; i < 3 && i < info.Length(); ++i) held.Set(uint32_t(i), info[i]);
+    held_ = Napi::Persistent(held);
+  }
+
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+
+  void Execute() override { batch_ = arena_.step(args_.logits, args_.values, args_.observations); }
+
+  void OnOK() override {
+    busy_ = false;
+    deferred_.Resolve(Napi::Number::New(Env(), batch_));
+  }
+
+  void OnError(const Napi::Error& error) override {
+    busy_ = false;
+    deferred_.Reject(error.Value());
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Napi::ObjectReference held_;
+  AnyArena& arena_;
+  search::StepArgs args_;
+  bool& busy_;
+  int batch_ = 0;
+};
+
 class ArenaObject : public Napi::ObjectWrap<ArenaObject> {
  public:
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "SelfPlayArena",
                        {
                            InstanceMethod<&ArenaObject::Step>("step"),
+                           InstanceMethod<&ArenaObject::StepAsync>("stepAsync"),
                            InstanceMethod<&ArenaObject::TakeEpisodes>("takeEpisodes"),
                            InstanceMethod<&ArenaObject::Stats>("stats"),
                            InstanceMethod<&ArenaObject::RequestStop>("requestStop"),
@@ -87,7 +133,24 @@ class ArenaObject : public Napi::ObjectWrap<ArenaObject> {
   }
 
  private:
+  // The arena is being stepped on a pool thread: touching it now would race.
+  void CheckIdle(Napi::Env env) const {
+    if (busy_) throw Napi::Error::New(env, "SelfPlayArena is busy: a stepAsync() call has not settled yet");
+  }
+
+  Napi::Value StepAsync(const Napi::CallbackInfo& info) {
+    CheckIdle(info.Env());
+    AnyArena& a = *arena_;
+    const search::StepArgs args = search::StepArgsFrom(info, a.pending(), a.num_actions, a.max_batch(), a.obs_size);
+    auto* worker = new StepWorker(info.Env(), a, args, busy_);
+    worker->Keep(info);
+    busy_ = true;
+    worker->Queue();
+    return worker->Promise();
+  }
+
   Napi::Value Step(const Napi::CallbackInfo& info) {
+    CheckIdle(info.Env());
     AnyArena& a = *arena_;
     const search::StepArgs args = search::StepArgsFrom(info, a.pending(), a.num_actions, a.max_batch(), a.obs_size);
     return Napi::Number::New(info.Env(), a.step(args.logits, args.values, args.observations));
@@ -95,6 +158,7 @@ class ArenaObject : public Napi::ObjectWrap<ArenaObject> {
 
   Napi::Value TakeEpisodes(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
+    CheckIdle(env);
     arena_->take_episodes(taken_);
     const EpisodeBatch& e = taken_;
     Napi::Object out = Napi::Object::New(env);
@@ -114,9 +178,13 @@ class ArenaObject : public Napi::ObjectWrap<ArenaObject> {
     return out;
   }
 
-  Napi::Value Stats(const Napi::CallbackInfo& info) { return search::StatsObject(info.Env(), arena_->stats()); }
+  Napi::Value Stats(const Napi::CallbackInfo& info) {
+    CheckIdle(info.Env());
+    return search::StatsObject(info.Env(), arena_->stats());
+  }
 
   Napi::Value RequestStop(const Napi::CallbackInfo& info) {
+    CheckIdle(info.Env());
     bool discard = false;
     if (!search::IsNullish(info, 0)) {
       if (!info[0].IsBoolean()) throw Napi::TypeError::New(info.Env(), "discardUnfinished must be a boolean");
@@ -126,14 +194,21 @@ class ArenaObject : public Napi::ObjectWrap<ArenaObject> {
     return info.Env().Undefined();
   }
 
-  Napi::Value ActiveGames(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), arena_->active_games()); }
-  Napi::Value Pending(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), arena_->pending()); }
+  Napi::Value ActiveGames(const Napi::CallbackInfo& info) {
+    CheckIdle(info.Env());
+    return Napi::Number::New(info.Env(), arena_->active_games());
+  }
+  Napi::Value Pending(const Napi::CallbackInfo& info) {
+    CheckIdle(info.Env());
+    return Napi::Number::New(info.Env(), arena_->pending());
+  }
   Napi::Value ObsSize(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), arena_->obs_size); }
   Napi::Value NumActions(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), arena_->num_actions); }
   Napi::Value MaxBatch(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), arena_->max_batch()); }
 
   std::unique_ptr<AnyArena> arena_;
   EpisodeBatch taken_;
+  bool busy_ = false;
 };
 
 }  // namespace

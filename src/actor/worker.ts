@@ -18,10 +18,6 @@ const STATS_INTERVAL_MS = 1000;
 /** Longest stretch without a turn of the event loop (model messages arrive as events). */
 const YIELD_INTERVAL_MS = 5;
 
-interface InFlight {
-  promise: Promise<{ logits: Float32Array; values: Float32Array }>;
-}
-
 export default async function runSelfPlayWorker(task: WorkerTask): Promise<WorkerSummary> {
   const stopFlag = new Int32Array(task.stopFlag);
   const handled = new Int32Array(task.handled);
@@ -57,17 +53,14 @@ export default async function runSelfPlayWorker(task: WorkerTask): Promise<Worke
     (_, i) => new SelfPlayArena({ ...task.arena, seed: task.seed + i * 7919 }),
   );
   const buffers = arenas.map((a) => new Float32Array(a.maxBatch * task.obsSize));
-  const inFlight: (InFlight | null)[] = arenas.map(() => null);
   let latencies: number[] = [];
   let lastStats = performance.now();
 
-  const evaluate = (index: number, n: number): InFlight => {
+  const evaluate = async (index: number, n: number) => {
     const started = performance.now();
-    const promise = model.evaluate(buffers[index]!, n).then((out) => {
-      latencies.push((performance.now() - started) / 1000);
-      return { logits: out.policyLogits, values: out.values };
-    });
-    return { promise };
+    const out = await model.evaluate(buffers[index]!, n);
+    latencies.push((performance.now() - started) / 1000);
+    return { logits: out.policyLogits, values: out.values };
   };
 
   const sendEpisodes = (index: number) => {
@@ -134,36 +127,34 @@ export default async function runSelfPlayWorker(task: WorkerTask): Promise<Worke
     port.postMessage(message, [message.inferenceSeconds.buffer as ArrayBuffer]);
   };
 
-  for (let i = 0; i < arenas.length; ++i) {
-    const n = arenas[i]!.step(null, null, buffers[i]);
-    inFlight[i] = n > 0 ? evaluate(i, n) : null;
-  }
-
+  // Pipeline: each arena alternates tree work (stepAsync, on a pool thread) and inference
+  // (ONNX Runtime, on this thread). While arena i's batch is evaluated here, the other arenas'
+  // tree work runs in parallel; with one arena there is simply no overlap.
+  const treeWork: Promise<number>[] = arenas.map((arena, i) => arena.stepAsync(null, null, buffers[i]));
   while (Atomics.load(stopFlag, 0) === 0) {
     for (let i = 0; i < arenas.length; ++i) {
-      const pending = inFlight[i];
-      const out = pending ? await pending.promise : null;
+      const n = await treeWork[i]!;
+      sendEpisodes(i);
       if (nextModel) {
-        // Swap between batch steps: the outputs just received are still applied (they came from
-        // the previous model); the next batch goes to the new one.
+        // Swap between batch steps: no inference is running (it completes before stepAsync).
         retired.push(model);
         model = nextModel;
         nextModel = undefined;
       }
-      const n = arenas[i]!.step(out?.logits ?? null, out?.values ?? null, buffers[i]);
-      sendEpisodes(i);
-      inFlight[i] = n > 0 ? evaluate(i, n) : null;
+      const out = n > 0 ? await evaluate(i, n) : null;
+      treeWork[i] = arenas[i]!.stepAsync(out?.logits ?? null, out?.values ?? null, buffers[i]);
     }
-    if (retired.length > 0) await releaseRetired(retired, inFlight);
+    if (retired.length > 0) await Promise.all(retired.splice(0).map((m) => m.release()));
     if (performance.now() - lastStats >= STATS_INTERVAL_MS) {
+      await Promise.all(treeWork);
       sendStats();
       lastStats = performance.now();
     }
     await pace();
   }
 
-  // Stop: completed episodes go out; games in progress are discarded.
-  await Promise.all(inFlight.map((f) => f?.promise));
+  // Stop: completed episodes go out; games in progress (and the leaves they wait on) are discarded.
+  await Promise.all(treeWork);
   arenas.forEach((arena, i) => {
     arena.requestStop(true);
     sendEpisodes(i);
@@ -178,11 +169,4 @@ export default async function runSelfPlayWorker(task: WorkerTask): Promise<Worke
   port.postMessage({ type: 'done', workerIndex: task.workerIndex });
   port.close();
   return summary;
-}
-
-/** Releases replaced sessions once no batch of theirs can still be running. */
-async function releaseRetired(retired: PolicyValueModel[], inFlight: (InFlight | null)[]): Promise<void> {
-  await Promise.all(inFlight.map((f) => f?.promise));
-  const models = retired.splice(0);
-  await Promise.all(models.map((m) => m.release()));
 }

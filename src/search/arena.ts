@@ -33,6 +33,20 @@ export class SelfPlayArena {
     return this.#native.step(logits, values, observationsOut);
   }
 
+  /**
+   * step() on a libuv pool thread. ONNX Runtime computes on the calling JS thread, so a worker
+   * overlaps tree work with inference by running one arena's stepAsync while it evaluates
+   * another arena's batch. Until the promise settles the arrays must not be touched and every
+   * other method of this arena throws.
+   */
+  stepAsync(
+    logits: Float32Array | null,
+    values: Float32Array | null,
+    observationsOut: Float32Array = this.observations,
+  ): Promise<number> {
+    return this.#native.stepAsync(logits, values, observationsOut);
+  }
+
   /** Finished episodes since the last call. */
   takeEpisodes(): EpisodeBatch {
     return this.#native.takeEpisodes();

@@ -4,6 +4,11 @@ import type { ArenaOptions, EpisodeBatch, SearcherOptions, SearchResult, SearchS
 
 export interface NativeArena {
   step(logits: Float32Array | null, values: Float32Array | null, observationsOut: Float32Array): number;
+  stepAsync(
+    logits: Float32Array | null,
+    values: Float32Array | null,
+    observationsOut: Float32Array,
+  ): Promise<number>;
   takeEpisodes(): EpisodeBatch;
   stats(): SearchStats;
   requestStop(discardUnfinished?: boolean): void;
