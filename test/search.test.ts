@@ -364,11 +364,12 @@ test('stepAsync plays exactly the games step() plays, off the JS thread, and loc
     let logits: Float32Array | null = null;
     let values: Float32Array | null = null;
     while (actions.length < 40) {
-      const n = useAsync ? await arena.stepAsync(logits, values) : arena.step(logits, values);
+      const n: number = useAsync ? await arena.stepAsync(logits, values) : arena.step(logits, values);
       actions.push(...arena.takeEpisodes().actions);
-      const out = n > 0 ? evaluate(arena.observations, n) : null;
-      logits = out ? (out as { logits: Float32Array }).logits : null;
-      values = out ? (out as { values: Float32Array }).values : null;
+      const out =
+        n > 0 ? (evaluate(arena.observations, n) as { logits: Float32Array; values: Float32Array }) : null;
+      logits = out ? out.logits : null;
+      values = out ? out.values : null;
     }
     return actions.slice(0, 40);
   };
