@@ -20,13 +20,16 @@ const model = await OnnxModel.load(
   { intraOpThreads: input.intraOpThreads },
 );
 port.once('message', async () => {
+  let reply: { ok: boolean; measured?: unknown; error?: string };
   try {
-    const measured = await runArenas(model, input.run);
-    port.postMessage({ ok: true, measured });
+    reply = { ok: true, measured: await runArenas(model, input.run) };
   } catch (error) {
-    port.postMessage({ ok: false, error: (error as Error).stack ?? String(error) });
-  } finally {
-    await model.release();
+    reply = { ok: false, error: (error as Error).stack ?? String(error) };
   }
+  // Release the session before replying: the parent then lets this thread exit on its own,
+  // since terminating a thread inside a native call can abort the whole process.
+  await model.release();
+  port.postMessage(reply);
+  port.close();
 });
 port.postMessage({ ready: true });

@@ -85,6 +85,7 @@ async function runWorkers(
         },
       }),
   );
+  const exited = threads.map((w) => new Promise<void>((resolve) => w.once('exit', () => resolve())));
   try {
     const ready = threads.map(
       (w) =>
@@ -111,7 +112,14 @@ async function runWorkers(
       inferenceSeconds: measured.reduce((s, m) => s + m.inferenceSeconds, 0),
     };
   } finally {
-    await Promise.all(threads.map((w) => w.terminate()));
+    // Workers exit by themselves after replying; terminate only one that has not after 10 s.
+    await Promise.all(
+      threads.map((w, i) =>
+        Promise.race([exited[i], new Promise((resolve) => setTimeout(resolve, 10_000).unref())]).then(() =>
+          w.terminate(),
+        ),
+      ),
+    );
   }
 }
 
