@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: every suite in order — native C++ tests under ASan+UBSan, the TypeScript
-// tests (ava), the Python trainer tests (pytest) — then one summary line
+// `npm test`: every suite in order — native C++ tests under ASan+UBSan, the addon's TypeScript
+// surface on the sanitizer build, the TypeScript tests (ava), the Python trainer tests (pytest) — then one summary line
 // "N passed, M failed" over all of them. Exits non-zero if any suite fails.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -84,6 +84,27 @@ if (!only || only === 'native') {
     (out) => ({
       passed: count(out, /native: (\d+) passed/g),
       failed: count(out, /native: \d+ passed, (\d+) failed/g),
+    }),
+  );
+}
+
+if (!only || only === 'native-ts') {
+  // The addon's own surface (games, search, solver) through TypeScript, on the ASan+UBSan build of
+  // the addon. ASan must be the first library loaded into node, hence LD_PRELOAD.
+  const libasan = spawnSync('g++', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).stdout.trim();
+  await suite(
+    'typescript on the sanitizer addon (games, search, solver)',
+    [
+      ['npm', ['run', 'build:native:debug']],
+      [
+        'npx',
+        ['ava', 'test/games.test.ts', 'test/search.test.ts', 'test/solver.test.ts'],
+        { LD_PRELOAD: libasan, ASAN_OPTIONS: 'detect_leaks=0', CARTRIDGE_NATIVE_BUILD: 'debug' },
+      ],
+    ],
+    (out) => ({
+      passed: count(out, /(\d+) tests? passed/g),
+      failed: count(out, /(\d+) tests? failed/g) + count(out, /(\d+) uncaught exceptions?/g),
     }),
   );
 }
