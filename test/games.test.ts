@@ -184,7 +184,7 @@ test('a TicTacToe game: winner, render, clone independence', (t) => {
   t.false(copy.isTerminal());
   t.is(copy.ply(), 4);
   t.is(copy.winner(), null);
-  t.is(g.render(), 'X X X\nO O 5\n6 7 8\n');
+  t.is(g.render(), '6 7 8\nO O 5\nX X X\n');
 });
 
 test('serialize round trip, with env and length checks', (t) => {

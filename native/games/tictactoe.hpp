@@ -56,7 +56,8 @@ class TicTacToe {
 
   std::string render() const {
     std::string out;
-    for (int r = 0; r < 3; ++r) {
+    // Row 0 at the bottom, as in every game here (and the web board); empty cells show their number.
+    for (int r = 2; r >= 0; --r) {
       for (int c = 0; c < 3; ++c) {
         const int owner = cell_owner(r * 3 + c);
         out += owner == 0 ? 'X' : owner == 1 ? 'O' : char('0' + r * 3 + c);
