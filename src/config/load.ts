@@ -123,6 +123,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
       }
     }
   }
+  if (config.models?.store === 's3' && !config.models.s3_bucket)
+    problems.push('models.s3_bucket must be set when models.store = "s3"');
   if (problems.length > 0) throw new ConfigError(problems);
   return { config: config as CartridgeConfig, sources, configFile };
 }

@@ -122,6 +122,16 @@ export const configSchema = z
         mode: z.enum(['local', 'kubernetes']),
       })
       .strict(),
+    models: z
+      .object({
+        store: z.enum(['volume', 's3']),
+        s3_endpoint: z.string(),
+        s3_bucket: z.string(),
+        s3_prefix: z.string(),
+        s3_region: z.string().min(1),
+        s3_poll_ms: positiveInt,
+      })
+      .strict(),
     kubernetes: z
       .object({
         namespace: z.string().min(1),

@@ -5,6 +5,7 @@ import { dataPaths } from '../../config/index.js';
 import { gameShape, replayMetadata } from '../../games/index.js';
 import { logger } from '../../logging/index.js';
 import { ActorMetrics, startProbeServer } from '../../metrics/index.js';
+import { S3ModelSync, s3StoreOptions } from '../../models/index.js';
 import { type FlagMap, loadCommandConfig } from '../config-options.js';
 import { UsageError } from '../errors.js';
 import { openReplayFromConfig } from '../replay-store.js';
@@ -67,6 +68,16 @@ async function runActorCommand(config: import('../../config/index.js').Cartridge
   await store.migrate();
   await store.upsertGameMetadata(replayMetadata(config.common.env_id));
 
+  // S3 store: mirror <prefix>/latest.onnx into the local models dir for the file-based watcher
+  const modelSync =
+    config.models.store === 's3'
+      ? new S3ModelSync({
+          ...s3StoreOptions(config),
+          modelsDir: paths.modelsDir,
+          pollMs: config.models.s3_poll_ms,
+        })
+      : undefined;
+  await modelSync?.start();
   const metrics = new ActorMetrics();
   const actor = await Actor.start({
     envId: config.common.env_id,
@@ -126,6 +137,7 @@ async function runActorCommand(config: import('../../config/index.js').Cartridge
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     await probes?.close();
+    await modelSync?.close();
     await store.close();
   }
 }

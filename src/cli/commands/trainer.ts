@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { dataPaths, replayLocation } from '../../config/index.js';
 import { logger } from '../../logging/index.js';
+import { s3StoreOptions, uploadModel } from '../../models/index.js';
 import { findTorchPython, runTrainer, TrainerPythonError, TrainerRunError } from '../../trainer/index.js';
 import { loadCommandConfig } from '../config-options.js';
 import { UsageError } from '../errors.js';
@@ -66,6 +67,18 @@ export function registerTrainerCommand(program: Command): void {
             if (!line.startsWith('cartridge-trainer: error:')) log.info(line);
           },
         });
+        if (config.models.store === 's3') {
+          const uploaded = await uploadModel(
+            {
+              file: summary.model,
+              iteration: summary.iteration,
+              step: summary.step,
+              metadata: { sha256: summary.sha256 },
+            },
+            s3StoreOptions(config),
+          );
+          log.info({ bucket: config.models.s3_bucket, ...uploaded }, 'published model to S3');
+        }
         process.stdout.write(`${JSON.stringify(summary)}\n`);
       } catch (error) {
         if (error instanceof TrainerRunError && error.isUsageError) throw new UsageError(error.message);

@@ -1,0 +1,12 @@
+// Model distribution beyond the shared volume: S3-compatible object storage.
+export {
+  createS3Client,
+  type ModelToPublish,
+  objectKey,
+  S3ModelSync,
+  type S3ModelSyncOptions,
+  type S3StoreOptions,
+  s3StoreOptions,
+  type UploadResult,
+  uploadModel,
+} from './s3.js';
