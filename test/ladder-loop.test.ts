@@ -2,11 +2,11 @@
 // prepared ONNX model to latest.onnx), a fake evaluator with fixed results and mistake rates,
 // and a fake ladder matcher; then the real evaluator's mistake rate and ladder matches on
 // small real models (20 Pons positions, a few games) so the wiring is checked end to end.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { type CartridgeConfig, dataPaths, loadConfig } from '../src/config/index.js';
+import type { CartridgeConfig } from '../src/config/index.js';
 import {
   createConnect4Solver,
   initialState,
@@ -14,27 +14,19 @@ import {
   mistakeRate,
   parsePonsPositions,
 } from '../src/eval/index.js';
-import { modelVersionOf, OnnxModel } from '../src/inference/index.js';
-import type { ExecutionBackend } from '../src/orchestrator/backend.js';
+import { OnnxModel } from '../src/inference/index.js';
 import { createLadderMatcher, createLoopEvaluator } from '../src/orchestrator/evaluation.js';
 import { ladderPath, readLadder } from '../src/orchestrator/ladder.js';
 import {
   bestMistakeRate,
-  type EvaluationOutcome,
-  type EvaluationRequest,
   type LadderMatchRequest,
-  runLoop,
   shouldPromoteOnMistakes,
 } from '../src/orchestrator/loop.js';
-import type { MatchResult } from '../src/orchestrator/state.js';
+import { LoopHarness, TICTACTOE_SHAPE, trainedModels, wdl } from './helpers/loop-harness.js';
 import { writeTestModel } from './helpers/models.js';
 
-const TTT = { obsSize: 29, numActions: 9 };
 const C4 = { obsSize: 93, numActions: 7 };
 const modelsDir = mkdtempSync(join(tmpdir(), 'cartridge-ladder-models-'));
-const trained = Array.from({ length: 5 }, (_, i) =>
-  writeTestModel(join(modelsDir, `iter${i + 1}.onnx`), TTT, { seed: i + 1 }),
-);
 // 20 positions of the Pons middle-easy set (the fixture's first lines) keep solver work tiny.
 const positionsFile = join(modelsDir, 'positions_20');
 writeFileSync(
@@ -45,77 +37,19 @@ writeFileSync(
     .join('\n')}\n`,
 );
 
-const wdl = (wins: number, draws: number, losses: number): MatchResult => ({ wins, draws, losses });
-
-class Harness {
-  readonly dataDir = mkdtempSync(join(tmpdir(), 'cartridge-ladder-loop-'));
-  readonly config: CartridgeConfig;
-  readonly paths;
-  episodes = 0;
-  step = 0;
-  readonly evaluations: EvaluationRequest[] = [];
-  readonly ladderMatches: LadderMatchRequest[] = [];
-  outcomes = new Map<number, EvaluationOutcome>();
-
-  constructor(edit: (config: CartridgeConfig) => void = () => {}) {
-    const { config } = loadConfig({ env: {}, cwd: this.dataDir });
-    config.common.env_id = 'tictactoe';
-    config.common.data_dir = this.dataDir;
-    config.training.episodes_per_iteration = 4;
-    config.training.steps_per_iteration = 2;
-    config.evaluation.games = 10;
-    config.evaluation.gate_threshold = 0.55;
-    edit(config);
-    this.config = config;
-    this.paths = dataPaths(config);
-    mkdirSync(this.paths.modelsDir, { recursive: true });
-  }
-
-  backend(): ExecutionBackend {
-    return {
-      name: 'fake',
-      startSelfPlay: async (request) => {
-        this.episodes += request.episodes;
-      },
-      stopSelfPlay: async () => {},
-      train: async (request) => {
-        this.step += request.steps;
-        const latest = join(this.paths.modelsDir, 'latest.onnx');
-        copyFileSync(trained[request.iteration - 1]!, latest);
-        return { modelPath: latest, step: this.step, loss: 1 };
-      },
-      close: async () => {},
-    };
-  }
-
-  run(iterations: number, ladder = true) {
-    return runLoop(
-      {
-        config: this.config,
-        paths: this.paths,
-        backend: this.backend(),
-        countReplay: async () => ({ episodes: this.episodes, positions: this.episodes * 7 }),
-        evaluate: async (request) => {
-          this.evaluations.push(request);
-          return this.outcomes.get(request.iteration) ?? { vsRandom: wdl(10, 0, 0), vsBest: wdl(10, 0, 0) };
-        },
-        ...(ladder
-          ? {
-              // The newer model loses only 2 of its games against every predecessor.
-              playLadderMatch: async (request: LadderMatchRequest) => {
-                this.ladderMatches.push(request);
-                return wdl(request.games - 2, 0, 2);
-              },
-            }
-          : {}),
-        modelVersion: (path) => modelVersionOf(path),
-        view: { phase: () => {}, selfPlayProgress: () => {}, iterationDone: () => {} },
-        pollMs: 1,
-      },
-      { iterations, timeLimitMs: 0 },
-    );
-  }
-}
+// Every candidate beats the best unless a test says otherwise; the newer model loses only 2
+// of its games against every predecessor.
+const harness = (edit?: (config: CartridgeConfig) => void, ladder = true) =>
+  new LoopHarness({
+    edit: (config) => {
+      config.training.episodes_per_iteration = 4;
+      config.training.steps_per_iteration = 2;
+      config.evaluation.games = 10;
+      edit?.(config);
+    },
+    defaultOutcome: { vsRandom: wdl(10, 0, 0), vsBest: wdl(10, 0, 0) },
+    ...(ladder ? { ladderMatch: (request: LadderMatchRequest) => wdl(request.games - 2, 0, 2) } : {}),
+  });
 
 test('shouldPromoteOnMistakes: rate at or below the best promotes; no recorded best rate falls back to the match', (t) => {
   t.true(shouldPromoteOnMistakes(0.1, 0.2, null, 0.55));
@@ -126,7 +60,7 @@ test('shouldPromoteOnMistakes: rate at or below the best promotes; no recorded b
 });
 
 test('every promoted model joins the ladder and plays its K predecessors; ratings are stored', async (t) => {
-  const h = new Harness((c) => {
+  const h = harness((c) => {
     c.evaluation.ladder_opponents = 2;
     c.evaluation.ladder_games = 6;
   });
@@ -158,7 +92,7 @@ test('every promoted model joins the ladder and plays its K predecessors; rating
   );
   // The ladder keeps its own copies, byte-identical to what was promoted.
   for (const m of ladder.models) {
-    t.true(readFileSync(join(h.dataDir, m.file)).equals(readFileSync(trained[m.iteration - 1] ?? '')));
+    t.true(readFileSync(join(h.dataDir, m.file)).equals(readFileSync(trainedModels[m.iteration - 1] ?? '')));
     t.is(state.history[m.iteration - 1]?.model_version, m.model_version);
   }
   t.false(existsSync(join(h.dataDir, 'models', 'ladder', '3.onnx')));
@@ -173,7 +107,7 @@ test('every promoted model joins the ladder and plays its K predecessors; rating
 });
 
 test('ladder_games = 0 disables the ladder; without a matcher models join unrated', async (t) => {
-  const off = new Harness((c) => {
+  const off = harness((c) => {
     c.evaluation.ladder_games = 0;
   });
   await off.run(2);
@@ -181,8 +115,8 @@ test('ladder_games = 0 disables the ladder; without a matcher models join unrate
   t.false(existsSync(ladderPath(off.dataDir)));
   t.false(existsSync(join(off.dataDir, 'models', 'ladder')));
 
-  const unmatched = new Harness();
-  await unmatched.run(2, false);
+  const unmatched = harness(undefined, false);
+  await unmatched.run(2);
   const ladder = readLadder(ladderPath(unmatched.dataDir));
   t.deepEqual(
     ladder.ratings.map((r) => [r.iteration, r.elo, r.games]),
@@ -194,7 +128,7 @@ test('ladder_games = 0 disables the ladder; without a matcher models join unrate
 });
 
 test('gate_on = mistake_rate: rates are recorded, promotion when the rate is at or below the best', async (t) => {
-  const h = new Harness((c) => {
+  const h = harness((c) => {
     c.evaluation.gate_on = 'mistake_rate';
     c.evaluation.positions = positionsFile;
     c.evaluation.ladder_games = 0;
@@ -217,13 +151,13 @@ test('gate_on = mistake_rate: rates are recorded, promotion when the rate is at 
   );
   t.is(bestMistakeRate(state), 0.1);
   t.true(
-    readFileSync(join(h.paths.modelsDir, 'best.onnx')).equals(readFileSync(trained[4]!)),
+    readFileSync(join(h.paths.modelsDir, 'best.onnx')).equals(readFileSync(trainedModels[4]!)),
     'the last promoted is the best',
   );
 });
 
 test('gate_on = mistake_rate without evaluation.positions is refused before any work', async (t) => {
-  const h = new Harness((c) => {
+  const h = harness((c) => {
     c.evaluation.gate_on = 'mistake_rate';
   });
   await t.throwsAsync(h.run(1), { message: /gate_on = "mistake_rate" needs evaluation.positions/ });
@@ -267,13 +201,13 @@ test('the real evaluator measures the candidate mistake rate on the positions fi
   const ttt = createLoopEvaluator({
     ...options,
     envId: 'tictactoe',
-    shape: TTT,
+    shape: TICTACTOE_SHAPE,
     newGame: () => initialState('tictactoe'),
   });
   await t.throwsAsync(
     ttt({
       iteration: 1,
-      candidatePath: trained[0]!,
+      candidatePath: trainedModels[0]!,
       bestPath: null,
       games: 0,
       randomGames: 0,
@@ -287,7 +221,7 @@ test('the real evaluator measures the candidate mistake rate on the positions fi
 test('the real ladder matcher plays both colours between two models', async (t) => {
   const play = createLadderMatcher({
     envId: 'tictactoe',
-    shape: TTT,
+    shape: TICTACTOE_SHAPE,
     newGame: () => initialState('tictactoe'),
     cPuct: 1.5,
     seed: 0,
@@ -296,8 +230,8 @@ test('the real ladder matcher plays both colours between two models', async (t) 
   const request = {
     iteration: 2,
     opponentIteration: 1,
-    modelPath: trained[1]!,
-    opponentPath: trained[0]!,
+    modelPath: trainedModels[1]!,
+    opponentPath: trainedModels[0]!,
     games: 4,
     simulations: 8,
   };

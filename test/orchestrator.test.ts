@@ -1,150 +1,16 @@
 // The iteration loop on its own: runLoop with a fake ExecutionBackend (training = copying a
 // prepared ONNX model to latest.onnx) and a fake evaluator with fixed W/D/L, so gating, the
 // simulation ramp, resumes and episode accounting are checked exactly and in milliseconds.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import test from 'ava';
-import { type CartridgeConfig, dataPaths, loadConfig } from '../src/config/index.js';
+import type { CartridgeConfig } from '../src/config/index.js';
 import { modelVersionOf } from '../src/inference/index.js';
-import type {
-  ExecutionBackend,
-  SelfPlayRequest,
-  TrainRequest,
-  TrainResult,
-} from '../src/orchestrator/backend.js';
 import { matchScore, shouldPromote, simulationsFor } from '../src/orchestrator/gating.js';
-import {
-  type EvaluationOutcome,
-  type EvaluationRequest,
-  type LoopView,
-  loopStatePath,
-  runLoop,
-} from '../src/orchestrator/loop.js';
-import { type MatchResult, readState } from '../src/orchestrator/state.js';
-import { writeTestModel } from './helpers/models.js';
+import { loopStatePath } from '../src/orchestrator/loop.js';
+import { readState } from '../src/orchestrator/state.js';
+import { E, LoopHarness, trainedModels, wdl } from './helpers/loop-harness.js';
 
-const SHAPE = { obsSize: 29, numActions: 9 };
-const E = 5;
-
-// One distinct model per training job, built once for the whole file.
-const modelsDir = mkdtempSync(join(tmpdir(), 'cartridge-loop-models-'));
-const trainedModels = Array.from({ length: 5 }, (_, i) =>
-  writeTestModel(join(modelsDir, `iter${i + 1}.onnx`), SHAPE, { seed: i + 1 }),
-);
-
-const wdl = (wins: number, draws: number, losses: number): MatchResult => ({ wins, draws, losses });
-
-function tinyConfig(dataDir: string, edit: (config: CartridgeConfig) => void = () => {}): CartridgeConfig {
-  const { config } = loadConfig({ env: {}, cwd: dataDir });
-  config.common.env_id = 'tictactoe';
-  config.common.data_dir = dataDir;
-  config.training.episodes_per_iteration = E;
-  config.training.steps_per_iteration = 3;
-  config.evaluation.games = 20;
-  config.evaluation.random_games = 10;
-  config.evaluation.gate_threshold = 0.55;
-  config.mcts.num_simulations = 10;
-  config.mcts.simulation_ramp_step = 0;
-  config.mcts.max_simulations = 10;
-  config.training.generate_with = 'best';
-  edit(config);
-  return config;
-}
-
-/** An in-memory stand-in for actors, trainer, replay buffer and evaluator. */
-class Harness {
-  readonly dataDir = mkdtempSync(join(tmpdir(), 'cartridge-loop-fake-'));
-  readonly config: CartridgeConfig;
-  readonly paths;
-  episodes = 0;
-  readonly selfPlay: SelfPlayRequest[] = [];
-  readonly trains: TrainRequest[] = [];
-  readonly evaluations: EvaluationRequest[] = [];
-  readonly phases: string[] = [];
-  stops = 0;
-  step = 0;
-  /** Outcome per iteration; a function may throw (a crash in evaluation). */
-  outcomes = new Map<number, EvaluationOutcome | (() => EvaluationOutcome)>();
-  /** Episodes the buffer housekeeping removes after each training job. */
-  pruneEpisodes = 0;
-
-  constructor(edit?: (config: CartridgeConfig) => void) {
-    this.config = tinyConfig(this.dataDir, edit);
-    this.paths = dataPaths(this.config);
-    mkdirSync(this.paths.modelsDir, { recursive: true });
-  }
-
-  get latest() {
-    return join(this.paths.modelsDir, 'latest.onnx');
-  }
-  get best() {
-    return join(this.paths.modelsDir, 'best.onnx');
-  }
-
-  backend(): ExecutionBackend {
-    return {
-      name: 'fake',
-      startSelfPlay: async (request) => {
-        this.selfPlay.push(request);
-        // The actors write the wanted episodes at once (7 positions each).
-        this.episodes += request.episodes;
-      },
-      stopSelfPlay: async () => {
-        this.stops += 1;
-      },
-      train: async (request): Promise<TrainResult> => {
-        this.trains.push(request);
-        this.step += request.steps;
-        const model = trainedModels[request.iteration - 1];
-        if (!model) throw new Error(`no prepared model for iteration ${request.iteration}`);
-        copyFileSync(model, this.latest);
-        return {
-          modelPath: this.latest,
-          step: this.step,
-          loss: 1 / request.iteration,
-          policyLoss: 0.5,
-          valueLoss: 0.25,
-        };
-      },
-      close: async () => {},
-    };
-  }
-
-  view(): LoopView {
-    return {
-      phase: (state, detail) => this.phases.push(`${state.iteration}:${state.phase}:${detail}`),
-      selfPlayProgress: () => {},
-      iterationDone: () => {},
-    };
-  }
-
-  run(iterations: number, extra: { stopRequested?: () => boolean; timeLimitMs?: number } = {}) {
-    return runLoop(
-      {
-        config: this.config,
-        paths: this.paths,
-        backend: this.backend(),
-        countReplay: async () => ({ episodes: this.episodes, positions: this.episodes * 7 }),
-        evaluate: async (request) => {
-          this.evaluations.push(request);
-          const outcome = this.outcomes.get(request.iteration);
-          if (outcome === undefined) return { vsRandom: wdl(10, 0, 0), vsBest: wdl(10, 0, 10) };
-          return typeof outcome === 'function' ? outcome() : outcome;
-        },
-        modelVersion: (path) => modelVersionOf(path),
-        view: this.view(),
-        maintainReplay: async () => {
-          // Like replay.prune: drops the oldest, keeping (at least) the newest iteration's episodes.
-          this.episodes -= Math.min(this.pruneEpisodes, Math.max(0, this.episodes - E));
-        },
-        pollMs: 1,
-        ...(extra.stopRequested ? { stopRequested: extra.stopRequested } : {}),
-      },
-      { iterations, timeLimitMs: extra.timeLimitMs ?? 0 },
-    );
-  }
-}
+const harness = (edit?: (config: CartridgeConfig) => void) => new LoopHarness(edit ? { edit } : {});
 
 const sameBytes = (a: string, b: string) => readFileSync(a).equals(readFileSync(b));
 
@@ -189,7 +55,7 @@ test('simulationsFor: start, +step per iteration after the first, capped at max'
 });
 
 test('gating with fixed results: first always promoted, below threshold kept, at/above promoted', async (t) => {
-  const h = new Harness();
+  const h = harness();
   // Iteration 1 has no best: promoted whatever the (unused) match says.
   h.outcomes.set(1, { vsRandom: wdl(9, 1, 0), vsBest: wdl(0, 0, 20) });
   h.outcomes.set(2, { vsRandom: wdl(10, 0, 0), vsBest: wdl(10, 1, 9) }); // 0.525
@@ -226,7 +92,7 @@ test('gating with fixed results: first always promoted, below threshold kept, at
 });
 
 test('a candidate below the threshold leaves best.onnx and best_model untouched', async (t) => {
-  const h = new Harness();
+  const h = harness();
   h.outcomes.set(2, { vsRandom: wdl(10, 0, 0), vsBest: wdl(0, 0, 20) });
   const first = await h.run(1);
   const bestAfter1 = readFileSync(h.best);
@@ -240,7 +106,7 @@ test('a candidate below the threshold leaves best.onnx and best_model untouched'
 });
 
 test('self-play asks for exactly the missing episodes with the ramped simulations', async (t) => {
-  const h = new Harness((config) => {
+  const h = harness((config) => {
     config.mcts.num_simulations = 10;
     config.mcts.simulation_ramp_step = 5;
     config.mcts.max_simulations = 20;
@@ -281,7 +147,7 @@ test('self-play asks for exactly the missing episodes with the ramped simulation
 });
 
 test('a run resumed in self-play only asks for the episodes still missing', async (t) => {
-  const h = new Harness();
+  const h = harness();
   await h.run(1);
   // A killed run had written 3 of iteration 2's episodes before it died.
   h.episodes += 3;
@@ -292,7 +158,7 @@ test('a run resumed in self-play only asks for the episodes still missing', asyn
 });
 
 test('a run resumed at evaluation keeps the training figures of its iteration', async (t) => {
-  const h = new Harness();
+  const h = harness();
   h.outcomes.set(2, () => {
     throw new Error('killed during evaluation');
   });
@@ -316,7 +182,7 @@ test('a run resumed at evaluation keeps the training figures of its iteration', 
 });
 
 test('pruning old episodes after training does not shrink the iteration episode count', async (t) => {
-  const h = new Harness();
+  const h = harness();
   h.pruneEpisodes = 2;
   const state = await h.run(3);
   t.deepEqual(
@@ -332,7 +198,7 @@ test('pruning old episodes after training does not shrink the iteration episode 
 });
 
 test('stopRequested and the time limit end the run after a whole iteration', async (t) => {
-  const stopped = new Harness();
+  const stopped = harness();
   let done = 0;
   const byStop = await stopped.run(5, {
     stopRequested: () => {
@@ -345,7 +211,7 @@ test('stopRequested and the time limit end the run after a whole iteration', asy
   t.is(byStop.iteration, 2);
   t.true(stopped.stops >= 1, 'actors are stopped on the way out');
 
-  const timed = new Harness();
+  const timed = harness();
   const byTime = await timed.run(5, { timeLimitMs: 1 });
   t.is(byTime.history.length, 1, 'the running iteration finishes, no new one starts');
   t.is(byTime.history[0]?.vs_random?.wins, 10, 'its evaluation was done');
@@ -354,7 +220,7 @@ test('stopRequested and the time limit end the run after a whole iteration', asy
 });
 
 test('a state file of another game or a corrupt one is an error, never reset', async (t) => {
-  const h = new Harness();
+  const h = harness();
   await h.run(1);
   const path = loopStatePath(h.paths);
   const saved = readFileSync(path, 'utf8');
@@ -370,7 +236,7 @@ test('a state file of another game or a corrupt one is an error, never reset', a
 });
 
 test('generate_with = latest: actors play the newest candidate, promoted or not', async (t) => {
-  const h = new Harness((config) => {
+  const h = harness((config) => {
     config.training.generate_with = 'latest';
   });
   h.outcomes.set(2, { vsRandom: wdl(10, 0, 0), vsBest: wdl(0, 0, 20) });
