@@ -41,6 +41,15 @@ function findTorchPython() {
 
 const results = [];
 
+// ava prints "N tests passed" only when nothing failed; otherwise count its per-test ✔ lines.
+function avaCounts(out) {
+  const summary = count(out, /(\d+) tests? passed/g);
+  return {
+    passed: summary > 0 ? summary : (out.match(/^\s*✔ /gm) ?? []).length,
+    failed: count(out, /(\d+) tests? failed/g) + count(out, /(\d+) uncaught exceptions?/g),
+  };
+}
+
 async function suite(name, steps, parse) {
   process.stdout.write(`\n=== ${name} ===\n`);
   let output = '';
@@ -102,18 +111,12 @@ if (!only || only === 'native-ts') {
         { LD_PRELOAD: libasan, ASAN_OPTIONS: 'detect_leaks=0', CARTRIDGE_NATIVE_BUILD: 'debug' },
       ],
     ],
-    (out) => ({
-      passed: count(out, /(\d+) tests? passed/g),
-      failed: count(out, /(\d+) tests? failed/g) + count(out, /(\d+) uncaught exceptions?/g),
-    }),
+    avaCounts,
   );
 }
 
 if (!only || only === 'ts') {
-  await suite('typescript (ava)', [['npx', ['ava']]], (out) => ({
-    passed: count(out, /(\d+) tests? passed/g),
-    failed: count(out, /(\d+) tests? failed/g) + count(out, /(\d+) uncaught exceptions?/g),
-  }));
+  await suite('typescript (ava)', [['npx', ['ava']]], avaCounts);
 }
 
 if ((!only || only === 'python') && existsSync('trainer/tests')) {

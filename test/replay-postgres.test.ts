@@ -6,6 +6,47 @@ import { replaySuite } from './helpers/replay-suite.js';
 
 replaySuite(test, postgresHarness);
 
+async function untilSomeoneWaitsForALock(client: pg.Client, dbName: string): Promise<void> {
+  for (let i = 0; i < 250; i++) {
+    const waiting = await client.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
+      [dbName],
+    );
+    if (waiting.rows[0].n > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('no session started waiting for a lock within 5 s');
+}
+
+test('postgres: an episode another writer commits mid-write counts as skipped, not written', async (t) => {
+  const h = await postgresHarness();
+  const url = (h.target as { url: string }).url;
+  const dbName = new URL(url).pathname.slice(1);
+  const other = new pg.Client({ connectionString: url });
+  try {
+    const store = h.open();
+    await store.migrate();
+    const episode = syntheticEpisode({ episodeId: 'race', steps: 5 });
+    await store.writeEpisodes([episode]);
+    // Another writer holds the same episode's rows in an open transaction: the store's existence check
+    // cannot see them, and its INSERT waits on their ids until that writer commits.
+    await other.connect();
+    await other.query("CREATE TEMP TABLE held AS SELECT * FROM transitions WHERE episode_id = 'race'");
+    await other.query("DELETE FROM transitions WHERE episode_id = 'race'");
+    await other.query('BEGIN');
+    await other.query('INSERT INTO transitions SELECT * FROM held');
+    const writing = store.writeEpisodes([episode, syntheticEpisode({ episodeId: 'calm', steps: 2 })]);
+    await untilSomeoneWaitsForALock(other, dbName);
+    await other.query('COMMIT');
+    t.deepEqual(await writing, { episodesWritten: 1, episodesSkipped: 1, transitionsWritten: 2 });
+    t.is(store.counters.episodesWritten, 2, 'the first write plus "calm"');
+    t.is((await h.rows('race')).length, 5);
+  } finally {
+    await other.end();
+    await h.dispose();
+  }
+});
+
 test('postgres: a dropped connection (pg_terminate_backend) is retried; nothing lost or duplicated', async (t) => {
   const h = await postgresHarness();
   const url = (h.target as { url: string }).url;
@@ -23,14 +64,7 @@ test('postgres: a dropped connection (pg_terminate_backend) is retried; nothing 
       syntheticEpisode({ episodeId: `drop-${i}`, steps: 6 }),
     );
     const writing = store.writeEpisodes(episodes);
-    for (let i = 0; i < 100; i++) {
-      const waiting = await locker.query(
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
-        [dbName],
-      );
-      if (waiting.rows[0].n > 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await untilSomeoneWaitsForALock(locker, dbName);
     const killed = await locker.query(
       `SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
        WHERE datname = $1 AND application_name = 'cartridge-replay') k`,

@@ -104,7 +104,7 @@ function insertSql(rowCount: number): string {
     for (let c = 0; c < width; c++) params[c] = `$${r * width + c + 1}`;
     tuples[r] = `(${params.join(',')})`;
   }
-  return `INSERT INTO transitions (${COLUMNS.join(', ')}) VALUES ${tuples.join(',')} ON CONFLICT (id) DO NOTHING`;
+  return `INSERT INTO transitions (${COLUMNS.join(', ')}) VALUES ${tuples.join(',')} ON CONFLICT (id) DO NOTHING RETURNING step_number`;
 }
 
 export class PostgresReplayStore implements ReplayStore {
@@ -210,15 +210,19 @@ export class PostgresReplayStore implements ReplayStore {
         );
         const fresh = batch.filter((rows) => !present.has(rows[0]!.id));
         const rows = fresh.flat();
+        // A concurrent writer may commit the same episode between the SELECT above and the INSERT; its rows
+        // then conflict and are skipped, so an episode counts as written only if its step 0 was inserted here.
         let transitionsWritten = 0;
+        let episodesWritten = 0;
         for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
           const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
           const inserted = await client.query(insertSql(chunk.length), chunk.flatMap(rowValues));
           transitionsWritten += inserted.rowCount ?? 0;
+          for (const row of inserted.rows) if (Number(row.step_number) === 0) episodesWritten++;
         }
         return {
-          episodesWritten: fresh.length,
-          episodesSkipped: batch.length - fresh.length,
+          episodesWritten,
+          episodesSkipped: batch.length - episodesWritten,
           transitionsWritten,
         };
       }),
