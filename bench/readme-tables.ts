@@ -11,6 +11,7 @@ import {
   parseReport,
   type SuiteName,
 } from '../src/bench/index.js';
+import { CACHE_OFF } from './suites/selfplay.js';
 
 function figures(report: BenchReport, suite: SuiteName, name: string): Figure[] {
   return report.results
@@ -76,6 +77,11 @@ export function readmeTables(report: BenchReport): string {
     'cache hit rate',
     'raw ORT evaluations/s at self-play batch',
     'efficiency ratio (self-play evals/s ÷ raw ORT evals/s)',
+    ...[
+      'self-play evaluations/s',
+      'raw ORT evaluations/s at self-play batch',
+      'efficiency ratio (self-play evals/s ÷ raw ORT evals/s)',
+    ].map((name) => `${name}${CACHE_OFF}`),
   ];
   const selfplay = selfplayNames.flatMap((n) => figures(report, 'selfplay', n));
   section(

@@ -1,7 +1,9 @@
 import test from 'ava';
 import {
+  ArenaPipeline,
   type EpisodeBatch,
   type Evaluator,
+  type EvaluatorOutput,
   Searcher,
   type SearcherOptions,
   SelfPlayArena,
@@ -382,4 +384,59 @@ test('stepAsync plays exactly the games step() plays, off the JS thread, and loc
   t.throws(() => arena.takeEpisodes(), { message: /busy/ });
   t.true((await pending) > 0);
   t.notThrows(() => arena.stats());
+});
+
+test('ArenaPipeline: each arena plays exactly the games it plays alone; every batch is evaluated once', async (t) => {
+  const options = (seed: number) => ({
+    envId: 'tictactoe',
+    numGames: 6,
+    simulations: 12,
+    seed,
+    dirichletAlpha: 1,
+    temperatureMoves: 3,
+  });
+  const alone = (seed: number, moves: number) => {
+    const arena = new SelfPlayArena(options(seed));
+    const evaluate = uniformEvaluator(arena.numActions, arena.maxBatch);
+    const actions: number[] = [];
+    let out: EvaluatorOutput | null = null;
+    while (actions.length < moves) {
+      const n = arena.step(out?.logits ?? null, out?.values ?? null);
+      actions.push(...arena.takeEpisodes().actions);
+      out = n > 0 ? (evaluate(arena.observations, n) as EvaluatorOutput) : null;
+    }
+    return actions.slice(0, moves);
+  };
+
+  const arenas = [new SelfPlayArena(options(5)), new SelfPlayArena(options(6))];
+  const pipeline = new ArenaPipeline(arenas);
+  const evaluate = uniformEvaluator(arenas[0]!.numActions, arenas[0]!.maxBatch);
+  const order: number[] = [];
+  let evaluated = 0;
+  const actions: number[][] = [[], []];
+  while (actions.some((a) => a.length < 60)) {
+    await pipeline.round(
+      async (observations, n, index) => {
+        t.is(observations, pipeline.buffers[index]!);
+        order.push(index);
+        evaluated += n;
+        return evaluate(observations, n) as EvaluatorOutput;
+      },
+      (index) => actions[index]!.push(...arenas[index]!.takeEpisodes().actions),
+    );
+  }
+  await pipeline.settle();
+  t.deepEqual(actions[0]!.slice(0, 60), alone(5, 60));
+  t.deepEqual(actions[1]!.slice(0, 60), alone(6, 60));
+  t.true(
+    order.every((index, k) => k === 0 || index !== order[k - 1]),
+    'arenas take turns',
+  );
+  const stats = arenas.map((a) => a.stats());
+  // The batches written by the last round are pending: counted by the arenas, not yet evaluated.
+  t.is(
+    evaluated + arenas.reduce((s, a) => s + a.pending, 0),
+    stats[0]!.networkEvaluations + stats[1]!.networkEvaluations,
+  );
+  t.throws(() => new ArenaPipeline([]), { instanceOf: RangeError });
 });

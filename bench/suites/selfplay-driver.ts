@@ -1,8 +1,10 @@
-// Self-play loops for measurement, straight on the addon's SelfPlayArena and Searcher:
-// "fill this batch of observations / apply these outputs", one ORT run per batch. Used by
-// the self-play suite in-process and inside its worker threads (selfplay-worker.ts).
+// Self-play loops for measurement. The arena loop is the actor's own pipeline (ArenaPipeline:
+// stepAsync tree work overlapped with ORT, one N-API crossing per batch); the naive loop is
+// the single-game Searcher, one position at a time. Used by the self-play suite in-process
+// and inside its worker threads (selfplay-worker.ts).
 import type { PolicyValueModel } from '../../src/inference/index.js';
 import { loadAddon } from '../../src/native/index.js';
+import { ArenaPipeline, SelfPlayArena } from '../../src/search/index.js';
 
 export interface SearchCounters {
   simulations: number;
@@ -12,14 +14,6 @@ export interface SearchCounters {
   batchSteps: number;
   moves: number;
   episodes: number;
-}
-
-interface NativeArena {
-  step(logits: Float32Array | null, values: Float32Array | null, observationsOut: Float32Array): number;
-  takeEpisodes(): { count: number; stepCounts: Int32Array; episodeIndices: Float64Array };
-  stats(): SearchCounters;
-  readonly activeGames: number;
-  readonly maxBatch: number;
 }
 
 interface NativeSearcher {
@@ -34,7 +28,6 @@ interface NativeSearcher {
 }
 
 interface SearchAddon {
-  SelfPlayArena: new (options: Record<string, unknown>) => NativeArena;
   Searcher: new (options: Record<string, unknown>) => NativeSearcher;
 }
 
@@ -97,12 +90,19 @@ export function sumCounters(list: readonly SearchCounters[]): SearchCounters {
 
 const now = () => Number(process.hrtime.bigint()) / 1e9;
 
+const pick = (c: SearchCounters): SearchCounters => {
+  const out = { ...ZERO };
+  for (const k of Object.keys(ZERO) as (keyof SearchCounters)[]) out[k] = c[k];
+  return out;
+};
+
 /**
  * `arenas` arenas of `numGames` games sharing one model, kept alive between measurements so
  * later windows see games at every stage (not all at move 1).
  */
 export class ArenaSession {
-  private readonly arenas: NativeArena[];
+  private readonly arenas: SelfPlayArena[];
+  private readonly pipeline: ArenaPipeline;
   /**
    * Plies of the games of the first wave (the numGames × arenas games started together), kept
    * whole: the first games to finish are the short ones, so a partial wave underestimates.
@@ -110,16 +110,11 @@ export class ArenaSession {
   readonly firstWaveLengths: number[] = [];
   /** Games finished so far, any wave. */
   finishedGames = 0;
-  private readonly pendingOutputs = new Map<
-    NativeArena,
-    { logits: Float32Array | null; values: Float32Array | null }
-  >();
 
   constructor(
     private readonly model: PolicyValueModel,
     private readonly o: Omit<ArenaRunOptions, 'warmupSeconds' | 'seconds'>,
   ) {
-    const { SelfPlayArena } = searchAddon();
     this.arenas = Array.from(
       { length: o.arenas },
       (_, i) =>
@@ -132,13 +127,15 @@ export class ArenaSession {
           seed: o.seed * 1000 + i + 1,
         }),
     );
+    this.pipeline = new ArenaPipeline(this.arenas);
   }
 
+  /** Only while the pipeline is settled: an arena is busy while its tree work is in flight. */
   private counters(): SearchCounters {
-    return sumCounters(this.arenas.map((a) => a.stats()));
+    return sumCounters(this.arenas.map((a) => pick(a.stats())));
   }
 
-  private collect(arena: NativeArena): void {
+  private collect(arena: SelfPlayArena): void {
     const { stepCounts, episodeIndices } = arena.takeEpisodes();
     this.finishedGames += stepCounts.length;
     for (let i = 0; i < stepCounts.length; i++) {
@@ -146,34 +143,26 @@ export class ArenaSession {
     }
   }
 
-  /** Plays until `until()` is true (checked after every batch); returns the counters' delta. */
+  /** Plays until `until()` is true (checked after every round); returns the counters' delta. */
   private async play(until: () => boolean): Promise<{ counters: SearchCounters; inferenceSeconds: number }> {
+    await this.pipeline.settle();
     const before = this.counters();
     let inferenceSeconds = 0;
-    const loop = async (arena: NativeArena) => {
-      const obs = new Float32Array(arena.maxBatch * this.model.obsSize);
-      // A batch evaluated at the end of the previous play() is applied by this one's first step.
-      const carried = this.pendingOutputs.get(arena);
-      let logits: Float32Array | null = carried?.logits ?? null;
-      let values: Float32Array | null = carried?.values ?? null;
-      let steps = 0;
-      while (!until()) {
-        const n = arena.step(logits, values, obs);
-        if (++steps % 16 === 0) this.collect(arena);
-        if (n === 0) {
-          logits = null;
-          values = null;
-          continue;
-        }
-        const t0 = now();
-        const out = await this.model.evaluate(obs, n);
-        inferenceSeconds += now() - t0;
-        logits = out.policyLogits;
-        values = out.values;
-      }
-      this.pendingOutputs.set(arena, { logits, values });
+    let rounds = 0;
+    const evaluate = async (observations: Float32Array, n: number) => {
+      const t0 = now();
+      const out = await this.model.evaluate(observations, n);
+      inferenceSeconds += now() - t0;
+      return { logits: out.policyLogits, values: out.values };
     };
-    await Promise.all(this.arenas.map(loop));
+    const collectEvery16 = (i: number) => {
+      if (rounds % 16 === 0) this.collect(this.arenas[i]!);
+    };
+    while (!until()) {
+      await this.pipeline.round(evaluate, collectEvery16);
+      rounds++;
+    }
+    await this.pipeline.settle();
     for (const a of this.arenas) this.collect(a);
     return { counters: add(this.counters(), before, -1), inferenceSeconds };
   }

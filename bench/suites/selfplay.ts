@@ -19,6 +19,8 @@ import {
 } from './selfplay-driver.js';
 
 const GAMES = ['tictactoe', 'connect4'];
+/** Figure-name suffix of the runs with the evaluation cache turned off. */
+export const CACHE_OFF = ', evaluation cache off';
 /** Plies played with temperature 1 (visit-proportional), then greedy: what keeps games varied. */
 const TEMPERATURE_MOVES: Record<string, number> = { tictactoe: 4, connect4: 10 };
 
@@ -123,23 +125,58 @@ async function runWorkers(
   }
 }
 
-async function headline(ctx: SuiteContext, net: DefaultNet, k: Knobs): Promise<void> {
+/** Plays `repeats` measured windows of one session (the first after a warm-up). */
+async function measureWindows(ctx: SuiteContext, session: ArenaSession, simulations: number) {
   const seconds = ctx.quick ? 0.6 : 3;
+  const runs: ReturnType<typeof rates>[] = [];
+  for (let r = 0; r < ctx.repeats; r++) {
+    runs.push(rates(await session.measure(r === 0 ? (ctx.quick ? 0.2 : 0.5) : 0, seconds), simulations));
+  }
+  return runs;
+}
+
+/**
+ * Records raw ORT evaluations/s at the batch self-play actually ran (same model, threads and
+ * process, right after) and the efficiency ratio against it. `suffix` names the variant.
+ */
+async function recordEfficiency(
+  ctx: SuiteContext,
+  model: OnnxModel,
+  runs: ReturnType<typeof rates>[],
+  params: Record<string, string | number>,
+  suffix: string,
+): Promise<void> {
+  const batch = Math.max(1, Math.round(summarize(runs.map((r) => r.batchFill)).median));
+  const raw = await measureRawInference(model, batch, ctx.repeats, ctx.quick ? 0.05 : 0.4);
+  const rawMedian = summarize(raw).median;
+  ctx.record(
+    makeFigure(`raw ORT evaluations/s at self-play batch${suffix}`, 'evals/s', { ...params, batch }, raw),
+  );
+  ctx.record(
+    makeFigure(
+      `efficiency ratio (self-play evals/s ÷ raw ORT evals/s)${suffix}`,
+      'ratio',
+      { ...params, batch },
+      runs.map((r) => r.evaluations / rawMedian),
+    ),
+  );
+}
+
+async function headline(ctx: SuiteContext, net: DefaultNet, k: Knobs): Promise<void> {
   const model = await OnnxModel.load(net.path, net, { intraOpThreads: k.intraOpThreads });
-  try {
-    const session = new ArenaSession(model, {
+  const sessionFor = (cacheSize: number) =>
+    new ArenaSession(model, {
       envId: net.envId,
       simulations: k.simulations,
       numGames: k.gamesPerWorker,
       arenas: k.arenasPerWorker,
-      cacheSize: k.cacheSize,
+      cacheSize,
       temperatureMoves: TEMPERATURE_MOVES[net.envId] ?? 8,
       seed: 1,
     });
-    const runs: ReturnType<typeof rates>[] = [];
-    for (let r = 0; r < ctx.repeats; r++) {
-      runs.push(rates(await session.measure(r === 0 ? (ctx.quick ? 0.2 : 0.5) : 0, seconds), k.simulations));
-    }
+  try {
+    const session = sessionFor(k.cacheSize);
+    const runs = await measureWindows(ctx, session, k.simulations);
     const params = {
       game: net.envId,
       workers: 1,
@@ -171,19 +208,22 @@ async function headline(ctx: SuiteContext, net: DefaultNet, k: Knobs): Promise<v
     }
     record('average batch fill', 'leaves/batch', (r) => r.batchFill);
     record('cache hit rate', 'fraction', (r) => r.cacheHitRate);
-    // The ceiling at the batch self-play actually ran, same threads, same process, now.
-    const batch = Math.max(1, Math.round(summarize(runs.map((r) => r.batchFill)).median));
-    const raw = await measureRawInference(model, batch, ctx.repeats, ctx.quick ? 0.05 : 0.4);
-    const rawMedian = summarize(raw).median;
-    ctx.record(makeFigure('raw ORT evaluations/s at self-play batch', 'evals/s', { ...params, batch }, raw));
-    ctx.record(
-      makeFigure(
-        'efficiency ratio (self-play evals/s ÷ raw ORT evals/s)',
-        'ratio',
-        { ...params, batch },
-        runs.map((r) => r.evaluations / rawMedian),
-      ),
-    );
+    await recordEfficiency(ctx, model, runs, params, '');
+    // With the cache on, most leaves never reach the network, so evals/s measures the cache as
+    // much as the pipeline. With it off every leaf is a network evaluation: the ratio is then
+    // the pipeline's own cost (tree work, N-API, scheduling) against pure inference.
+    if (k.cacheSize > 0) {
+      const uncached = await measureWindows(ctx, sessionFor(0), k.simulations);
+      ctx.record(
+        makeFigure(
+          `self-play evaluations/s${CACHE_OFF}`,
+          'evals/s',
+          params,
+          uncached.map((r) => r.evaluations),
+        ),
+      );
+      await recordEfficiency(ctx, model, uncached, params, CACHE_OFF);
+    }
   } finally {
     await model.release();
   }

@@ -1,10 +1,10 @@
 // A self-play worker thread: owns its arenas and its ONNX Runtime session and runs
-// arena → batch → ORT → arena. Two arenas alternate so that while one arena's batch is
-// inside ONNX Runtime (which runs off the JS thread) the other does its tree work.
+// arena → batch → ORT → arena through the ArenaPipeline: while one arena's batch is inside
+// ONNX Runtime (on this thread) the other arenas do their tree work on pool threads.
 import { performance } from 'node:perf_hooks';
 import type { MessagePort } from 'node:worker_threads';
 import { OnnxModel, type PolicyValueModel, UniformModel } from '../inference/index.js';
-import { SelfPlayArena } from '../search/index.js';
+import { ArenaPipeline, SelfPlayArena } from '../search/index.js';
 import {
   type EpisodesMessage,
   type ModelMessage,
@@ -52,13 +52,13 @@ export default async function runSelfPlayWorker(task: WorkerTask): Promise<Worke
     { length: task.arenas },
     (_, i) => new SelfPlayArena({ ...task.arena, seed: task.seed + i * 7919 }),
   );
-  const buffers = arenas.map((a) => new Float32Array(a.maxBatch * task.obsSize));
+  const pipeline = new ArenaPipeline(arenas);
   let latencies: number[] = [];
   let lastStats = performance.now();
 
-  const evaluate = async (index: number, n: number) => {
+  const evaluate = async (observations: Float32Array, n: number) => {
     const started = performance.now();
-    const out = await model.evaluate(buffers[index]!, n);
+    const out = await model.evaluate(observations, n);
     latencies.push((performance.now() - started) / 1000);
     return { logits: out.policyLogits, values: out.values };
   };
@@ -127,26 +127,20 @@ export default async function runSelfPlayWorker(task: WorkerTask): Promise<Worke
     port.postMessage(message, [message.inferenceSeconds.buffer as ArrayBuffer]);
   };
 
-  // Pipeline: each arena alternates tree work (stepAsync, on a pool thread) and inference
-  // (ONNX Runtime, on this thread). While arena i's batch is evaluated here, the other arenas'
-  // tree work runs in parallel; with one arena there is simply no overlap.
-  const treeWork: Promise<number>[] = arenas.map((arena, i) => arena.stepAsync(null, null, buffers[i]));
-  while (Atomics.load(stopFlag, 0) === 0) {
-    for (let i = 0; i < arenas.length; ++i) {
-      const n = await treeWork[i]!;
-      sendEpisodes(i);
-      if (nextModel) {
-        // Swap between batch steps: no inference is running (it completes before stepAsync).
-        retired.push(model);
-        model = nextModel;
-        nextModel = undefined;
-      }
-      const out = n > 0 ? await evaluate(i, n) : null;
-      treeWork[i] = arenas[i]!.stepAsync(out?.logits ?? null, out?.values ?? null, buffers[i]);
+  const beforeEvaluate = (index: number) => {
+    sendEpisodes(index);
+    if (nextModel) {
+      // Swap between batch steps: no inference is running for this arena now.
+      retired.push(model);
+      model = nextModel;
+      nextModel = undefined;
     }
+  };
+  while (Atomics.load(stopFlag, 0) === 0) {
+    await pipeline.round(evaluate, beforeEvaluate);
     if (retired.length > 0) await Promise.all(retired.splice(0).map((m) => m.release()));
     if (performance.now() - lastStats >= STATS_INTERVAL_MS) {
-      await Promise.all(treeWork);
+      await pipeline.settle();
       sendStats();
       lastStats = performance.now();
     }
@@ -154,7 +148,7 @@ export default async function runSelfPlayWorker(task: WorkerTask): Promise<Worke
   }
 
   // Stop: completed episodes go out; games in progress (and the leaves they wait on) are discarded.
-  await Promise.all(treeWork);
+  await pipeline.settle();
   arenas.forEach((arena, i) => {
     arena.requestStop(true);
     sendEpisodes(i);
