@@ -439,4 +439,15 @@ test('ArenaPipeline: each arena plays exactly the games it plays alone; every ba
     stats[0]!.networkEvaluations + stats[1]!.networkEvaluations,
   );
   t.throws(() => new ArenaPipeline([]), { instanceOf: RangeError });
+
+  // One arena steps on the JS thread (nothing to overlap with): the same games again.
+  const single = new ArenaPipeline([new SelfPlayArena(options(5))]);
+  const singleActions: number[] = [];
+  while (singleActions.length < 60) {
+    await single.round(
+      async (observations, n) => evaluate(observations, n) as EvaluatorOutput,
+      () => singleActions.push(...single.arenas[0]!.takeEpisodes().actions),
+    );
+  }
+  t.deepEqual(singleActions.slice(0, 60), alone(5, 60));
 });
