@@ -8,6 +8,7 @@ import test from 'ava';
 import YAML from 'yaml';
 import { loadConfig } from '../src/config/index.js';
 import { type KubeObject, renderKustomization, validateObject, validateObjects } from '../src/k8s/index.js';
+import { OrchestratorMetrics } from '../src/orchestrator/metrics.js';
 
 const DIRS = ['k8s/base', 'k8s/overlays/kind', 'k8s/overlays/cloud'];
 const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
@@ -86,20 +87,46 @@ test('the validator rejects unknown fields, wrong types and missing required fie
   ]);
 });
 
-test('actor: probes on the metrics port, grace period above the drain timeout', (t) => {
+test('actor and orchestrator: probes and the scrape annotation on the configured metrics port', (t) => {
   const objects = renderKustomization('k8s/overlays/kind');
-  const spec = podSpec(find(objects, 'Deployment', 'cartridge-actor'))!;
-  const actor = spec.containers[0]!;
-  t.deepEqual(actor.readinessProbe?.httpGet, { path: '/ready', port: 'metrics' });
-  t.deepEqual(actor.livenessProbe?.httpGet, { path: '/health', port: 'metrics' });
   const configMap = objects.find(
     (o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('cartridge-config-'),
   )!;
   const config = TOML.parse((configMap.data as Record<string, string>)['config.toml']!) as {
     actor: { metrics_port: number; drain_timeout_seconds: number };
+    orchestrator: { metrics_port: number };
   };
-  t.is(actor.ports?.find((p) => p.name === 'metrics')?.containerPort, config.actor.metrics_port);
+  for (const [name, port] of [
+    ['cartridge-actor', config.actor.metrics_port],
+    ['cartridge-orchestrator', config.orchestrator.metrics_port],
+  ] as const) {
+    const deployment = find(objects, 'Deployment', name);
+    const container = podSpec(deployment)!.containers[0]!;
+    t.deepEqual(container.readinessProbe?.httpGet, { path: '/ready', port: 'metrics' }, name);
+    t.deepEqual(container.livenessProbe?.httpGet, { path: '/health', port: 'metrics' }, name);
+    t.true(port > 0, name);
+    t.is(container.ports?.find((p) => p.name === 'metrics')?.containerPort, port, name);
+    const annotations = (
+      deployment.spec as { template: { metadata: { annotations?: Record<string, string> } } }
+    ).template.metadata.annotations;
+    t.is(annotations?.['prometheus.io/port'], String(port), name);
+  }
+  const spec = podSpec(find(objects, 'Deployment', 'cartridge-actor'))!;
   t.true(spec.terminationGracePeriodSeconds! > config.actor.drain_timeout_seconds);
+});
+
+test('the actor HPA scales on metrics the orchestrator and actors really export', async (t) => {
+  const hpa = find(renderKustomization('k8s/overlays/cloud'), 'HorizontalPodAutoscaler', 'cartridge-actor');
+  const metrics = (hpa.spec as { metrics: { type: string; external?: { metric: { name: string } } }[] })
+    .metrics;
+  const external = metrics.filter((m) => m.type === 'External').map((m) => m.external!.metric.name);
+  t.deepEqual(external, ['cartridge_replay_episodes_missing']);
+  t.true(
+    metrics.some((m) => m.type === 'Resource'),
+    'CPU fallback',
+  );
+  const exported = (await new OrchestratorMetrics().registry.getMetricsAsJSON()).map((m) => m.name);
+  for (const name of external) t.true(exported.includes(name), name);
 });
 
 test('the config.toml and env overrides in the ConfigMaps load with the real config loader', (t) => {

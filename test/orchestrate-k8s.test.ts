@@ -6,6 +6,7 @@
 // the real Python trainer). So one iteration really self-plays, trains, publishes, evaluates and
 // promotes best.onnx, while the orchestrator only talks to the API.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -136,6 +137,32 @@ function runTrainerJobs(cluster: Cluster) {
   return jobs;
 }
 
+type Metrics = Record<string, number>;
+
+/** One scrape of a /metrics endpoint as name{labels} → value, or undefined while it does not answer. */
+async function scrape(port: number): Promise<Metrics | undefined> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+    if (!response.ok) return undefined;
+    const metrics: Metrics = {};
+    for (const line of (await response.text()).split('\n')) {
+      const match = /^(\S+) (\S+)$/.exec(line);
+      if (match && !line.startsWith('#')) metrics[match[1]!] = Number(match[2]);
+    }
+    return metrics;
+  } catch {
+    return undefined;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 function orchestrator(cluster: Cluster, identity: string, env: NodeJS.ProcessEnv = {}): CliProcess {
   return cartridge([...cluster.orchestratorArgs, '--server', cluster.server], {
     ...cluster.env,
@@ -161,15 +188,17 @@ test('kubernetes mode: one full iteration on the simulated cluster; a second orc
     await sim.stop();
   });
 
-  const a = orchestrator(cluster, 'orchestrator-a');
+  const [portA, portB] = [await freePort(), await freePort()];
+  const a = orchestrator(cluster, 'orchestrator-a', { CARTRIDGE_ORCHESTRATOR_METRICS_PORT: String(portA) });
   await until(() => leaseHolder(sim) === 'orchestrator-a', 60_000, 'orchestrator-a to take the lease');
-  const b = orchestrator(cluster, 'orchestrator-b');
+  const b = orchestrator(cluster, 'orchestrator-b', { CARTRIDGE_ORCHESTRATOR_METRICS_PORT: String(portB) });
   t.teardown(() => {
     a.child.kill('SIGKILL');
     b.child.kill('SIGKILL');
   });
   // While A works, B stays passive: the lease never changes hands and B touches nothing.
   const holders: string[] = [];
+  const scrapes: Metrics[] = [];
   let aDone = false;
   const watch = (async () => {
     while (!aDone) {
@@ -178,10 +207,40 @@ test('kubernetes mode: one full iteration on the simulated cluster; a second orc
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
+  // What the actor HPA's metrics adapter would read from A's /metrics during the iteration.
+  const scrapeA = (async () => {
+    while (!aDone) {
+      const m = await scrape(portA);
+      if (m) scrapes.push(m);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  await until(async () => (await scrape(portB)) !== undefined, 30_000, 'orchestrator-b to serve /metrics');
+  const standby = (await scrape(portB))!;
+  t.is(standby.cartridge_orchestrator_leader, 0, 'the standby says it is not leading');
+  t.is((await fetch(`http://127.0.0.1:${portB}/ready`)).status, 200, 'a standby is ready (rolling updates)');
   const aExit = await a.exited;
   aDone = true;
-  await watch;
+  await Promise.all([watch, scrapeA]);
   t.is(aExit.code, 0, a.stderr());
+  const phaseOf = (m: Metrics) =>
+    ['selfplay', 'train', 'evaluate'].find((p) => m[`cartridge_orchestrator_phase{phase="${p}"}`] === 1);
+  const selfPlay = scrapes.filter((m) => phaseOf(m) === 'selfplay');
+  const training = scrapes.filter((m) => phaseOf(m) === 'train');
+  t.true(selfPlay.length > 0 && training.length > 0, `scraped ${scrapes.length} times`);
+  t.true(
+    selfPlay.some(
+      (m) => m.cartridge_replay_episodes_missing! > 0 && m.cartridge_replay_episodes_missing! <= 10,
+    ),
+    'episodes missing during self-play',
+  );
+  t.true(
+    training.every((m) => m.cartridge_replay_episodes_missing === 0),
+    'none missing while training',
+  );
+  t.true(
+    scrapes.every((m) => m.cartridge_orchestrator_leader === 1 && m.cartridge_orchestrator_iteration === 1),
+  );
   // A held the lease throughout and cleared it on the way out (B may already have taken it by now).
   t.deepEqual(holders.slice(0, 2), ['orchestrator-a', '']);
   t.regex(b.stderr(), /waiting for the lease/);

@@ -120,6 +120,7 @@ export const configSchema = z
     orchestrator: z
       .object({
         mode: z.enum(['local', 'kubernetes']),
+        metrics_port: port,
       })
       .strict(),
     models: z

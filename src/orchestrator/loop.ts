@@ -160,6 +160,8 @@ export async function runLoop(deps: LoopDependencies, limits: LoopLimits): Promi
         );
         const modelPath = actorModel(config, bestPath, latestPath);
         const already = (await deps.countReplay()).episodes;
+        // Reported before the actors start: what is missing is what scales them (the actor HPA).
+        view.selfPlayProgress(already - state.episodes_at_start, config.training.episodes_per_iteration, 0);
         await backend.startSelfPlay({
           iteration,
           simulations: sims,

@@ -11,7 +11,7 @@ import type { ReplayStore } from '../replay/index.js';
 import type { ExecutionBackend } from './backend.js';
 import { createLadderMatcher, createLoopEvaluator, type LoopEvaluatorOptions } from './evaluation.js';
 import { LocalBackend } from './local.js';
-import { runLoop } from './loop.js';
+import { type LoopView, runLoop } from './loop.js';
 import type { LoopState } from './state.js';
 import { TerminalView } from './view.js';
 
@@ -35,6 +35,8 @@ export interface OrchestratorRunOptions {
   createBackend: (context: BackendContext) => ExecutionBackend;
   /** Default: a TerminalView on stderr. */
   view?: TerminalView;
+  /** Further receivers of the loop's progress (e.g. OrchestratorMetrics). */
+  observers?: readonly LoopView[];
   /** Checked between phases; when true the loop stops cleanly. */
   stopRequested?: () => boolean;
   /** How often self-play progress is polled from the buffer (default 1 s). */
@@ -56,6 +58,20 @@ export function createLocalBackend(context: BackendContext): LocalBackend {
     shape: context.shape,
     onTrainerLine: (line) => context.view.trainerLine(line),
   });
+}
+
+function allOf(views: readonly LoopView[]): LoopView {
+  return {
+    phase: (state, detail) => {
+      for (const v of views) v.phase(state, detail);
+    },
+    selfPlayProgress: (episodes, target, positionsPerSecond) => {
+      for (const v of views) v.selfPlayProgress(episodes, target, positionsPerSecond);
+    },
+    iterationDone: (record, state) => {
+      for (const v of views) v.iterationDone(record, state);
+    },
+  };
 }
 
 export async function runOrchestrator(options: OrchestratorRunOptions): Promise<OrchestratorRunResult> {
@@ -100,7 +116,7 @@ export async function runOrchestrator(options: OrchestratorRunOptions): Promise<
         evaluate: createLoopEvaluator(evaluatorOptions),
         playLadderMatch: createLadderMatcher(evaluatorOptions),
         modelVersion: (path) => modelVersionOf(path),
-        view,
+        view: options.observers?.length ? allOf([view, ...options.observers]) : view,
         ...(options.stopRequested ? { stopRequested: options.stopRequested } : {}),
         ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
         maintainReplay: async () => {

@@ -14,7 +14,9 @@ import {
   LeaderElector,
 } from '../../k8s/index.js';
 import { logger } from '../../logging/index.js';
+import { startProbeServer } from '../../metrics/index.js';
 import type { ExecutionBackend } from '../../orchestrator/backend.js';
+import { OrchestratorMetrics } from '../../orchestrator/metrics.js';
 import { type BackendContext, createLocalBackend, runOrchestrator } from '../../orchestrator/run.js';
 import { type FlagMap, loadCommandConfig } from '../config-options.js';
 import { UsageError } from '../errors.js';
@@ -43,6 +45,7 @@ const FLAGS: FlagMap = {
   mode: { key: 'orchestrator.mode', flag: '--mode' },
   trainingMode: { key: 'training.mode', flag: '--training-mode' },
   actors: { key: 'kubernetes.actor_replicas', flag: '--actors' },
+  metricsPort: { key: 'orchestrator.metrics_port', flag: '--metrics-port' },
 };
 
 export function registerOrchestrateCommand(program: Command): void {
@@ -58,6 +61,10 @@ export function registerOrchestrateCommand(program: Command): void {
     .option('--workers <n>', 'local mode: self-play worker threads (actor.workers)')
     .option('--actors <n>', 'kubernetes mode: actor replicas during self-play (kubernetes.actor_replicas)')
     .option('--data-dir <dir>', 'data directory (common.data_dir; the shared volume in a cluster)')
+    .option(
+      '--metrics-port <port>',
+      'serve /health, /ready, /metrics on this port (orchestrator.metrics_port; 0 = off)',
+    )
     .option('--server <url>', 'kubernetes mode: API server URL without credentials (tests, kubectl proxy)')
     .option(
       '--kubeconfig <path>',
@@ -109,9 +116,22 @@ export async function runOrchestrateCommand(
 
   const { store, location } = openReplayFromConfig(config);
   let elector: LeaderElector | undefined;
+  const metrics = new OrchestratorMetrics();
+  metrics.leader.set(kube ? 0 : 1);
+  let probes: Awaited<ReturnType<typeof startProbeServer>> | undefined;
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
+    if (config.orchestrator.metrics_port > 0) {
+      probes = await startProbeServer({
+        host: '0.0.0.0',
+        port: config.orchestrator.metrics_port,
+        registry: metrics.registry,
+        // Ready as soon as it serves: a standby waiting for the Lease is healthy, and tying readiness
+        // to leadership would stall a rolling update (the new pod never ready while the old leads).
+        isReady: () => true,
+      });
+    }
     let createBackend: (context: BackendContext) => ExecutionBackend = createLocalBackend;
     if (kube) {
       const { clients, namespace } = kube;
@@ -139,6 +159,7 @@ export async function runOrchestrateCommand(
         throw error;
       }
       log.info({ identity }, 'leading: running the training loop');
+      metrics.leader.set(1);
       createBackend = (context) => kubernetesBackend(clients, namespace, config, context);
     }
     const { state, view } = await runOrchestrator({
@@ -146,6 +167,7 @@ export async function runOrchestrateCommand(
       replay: store,
       replayLocation: location,
       createBackend,
+      observers: [metrics],
       stopRequested: () => stopRequested,
     });
     process.stdout.write(`${view.summary(state)}\n`);
@@ -155,6 +177,7 @@ export async function runOrchestrateCommand(
     process.off('SIGTERM', onSignal);
     // Clearing the holder lets a standby replica take over at once instead of after expiry.
     await elector?.release();
+    await probes?.close();
     await store.close();
   }
 }
