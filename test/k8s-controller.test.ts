@@ -15,6 +15,7 @@ import {
   type KubernetesProgress,
   LeaderElector,
   renderKustomization,
+  setContainerEnv,
   TrainerJobError,
 } from '../src/k8s/index.js';
 import { KubeSimulator, type Obj, takeOverLease } from './helpers/k8s-simulator.js';
@@ -64,6 +65,13 @@ function fakeTrainer(
   };
 }
 
+type Container = { name: string; args?: string[]; env?: { name: string; value?: string }[] };
+
+function actorContainer(deployment: Obj): Container {
+  return (deployment.spec as { template: { spec: { containers: Container[] } } }).template.spec
+    .containers[0]!;
+}
+
 /** Polls a condition (the machine is noisy: no fixed sleeps for asynchronous effects). */
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -94,11 +102,25 @@ test('a full loop: actors to N, to 0 while the trainer Job runs, model published
   const events: KubernetesProgress[] = [];
   const backend = backendFor(clients, dataDir, events);
 
+  const rendered = structuredClone(sim.get('deployments', NS, 'cartridge-actor')!);
   for (const iteration of [1, 2]) {
-    await backend.startSelfPlay({ iteration, simulations: 50, modelPath: undefined, episodes: 0 });
+    // The loop's simulation ramp: 50, then 75.
+    const simulations = 25 + 25 * iteration;
+    await backend.startSelfPlay({ iteration, simulations, modelPath: undefined, episodes: 0 });
     const actor = sim.get('deployments', NS, 'cartridge-actor')!;
     t.is(actor.spec!.replicas, 3, 'self-play runs on N actors');
     t.is(actor.status!.readyReplicas, 3, 'startSelfPlay waited for ready actors');
+    const container = actorContainer(actor);
+    t.deepEqual(
+      container.env?.filter((e) => e.name === 'CARTRIDGE_MCTS_NUM_SIMULATIONS'),
+      [{ name: 'CARTRIDGE_MCTS_NUM_SIMULATIONS', value: String(simulations) }],
+      'the ramp reaches the actor pods as an env override',
+    );
+    // Nothing else of the pod template changed.
+    t.deepEqual(
+      { ...container, env: container.env?.filter((e) => e.name !== 'CARTRIDGE_MCTS_NUM_SIMULATIONS') },
+      { ...actorContainer(rendered), env: actorContainer(rendered).env ?? [] },
+    );
     await backend.stopSelfPlay();
     const result = await backend.train({ iteration, steps: 25 });
     t.is(result.step, iteration * 10);
@@ -131,6 +153,41 @@ test('a full loop: actors to N, to 0 while the trainer Job runs, model published
     ['cartridge-trainer-i2-a1'],
   );
   t.true(events.some((e) => e.kind === 'jobs-collected' && e.jobs.includes('cartridge-trainer-i1-a1')));
+  t.deepEqual(
+    events.filter((e) => e.kind === 'actors-configured').map((e) => e.simulations),
+    [50, 75],
+  );
+});
+
+test('the simulation override is written once per value and survives a concurrent update (409)', async (t) => {
+  const { sim, clients } = await startCluster();
+  t.teardown(() => sim.stop());
+  t.true(await setContainerEnv(clients, NS, 'cartridge-actor', { CARTRIDGE_MCTS_NUM_SIMULATIONS: '40' }));
+  t.false(await setContainerEnv(clients, NS, 'cartridge-actor', { CARTRIDGE_MCTS_NUM_SIMULATIONS: '40' }));
+  const updates = () => sim.log.filter((r) => r.resource === 'deployments' && r.verb === 'update');
+  t.is(updates().length, 1, 'an unchanged value is not written again');
+  // Someone else (an HPA, kubectl) changes the Deployment between our read and our write.
+  let raced = false;
+  const original = clients.apps.readNamespacedDeployment.bind(clients.apps);
+  clients.apps.readNamespacedDeployment = (async (...args: Parameters<typeof original>) => {
+    const read = await original(...args);
+    if (!raced) {
+      raced = true;
+      sim.get('deployments', NS, 'cartridge-actor')!.metadata.resourceVersion = 'moved-on';
+    }
+    return read;
+  }) as typeof original;
+  t.true(await setContainerEnv(clients, NS, 'cartridge-actor', { CARTRIDGE_MCTS_NUM_SIMULATIONS: '60' }));
+  t.deepEqual(
+    updates().map((r) => r.status),
+    [200, 409, 200],
+  );
+  t.deepEqual(
+    actorContainer(sim.get('deployments', NS, 'cartridge-actor')!).env?.find(
+      (e) => e.name === 'CARTRIDGE_MCTS_NUM_SIMULATIONS',
+    ),
+    { name: 'CARTRIDGE_MCTS_NUM_SIMULATIONS', value: '60' },
+  );
 });
 
 test('a failed trainer Job is retried with a new Job; exhausting the retries is an error', async (t) => {

@@ -66,6 +66,14 @@ async function startCluster(env: NodeJS.ProcessEnv = {}): Promise<Cluster> {
   };
 }
 
+function containerEnv(o: Obj): Record<string, string> {
+  const spec = o.spec as {
+    template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } };
+  };
+  const env = spec.template.spec.containers[0]!.env ?? [];
+  return Object.fromEntries(env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
+}
+
 function containerArgs(o: Obj): string[] {
   const spec = o.spec as { template: { spec: { containers: { args?: string[] }[] } } };
   return spec.template.spec.containers[0]!.args ?? [];
@@ -84,17 +92,28 @@ function leaseHolder(sim: KubeSimulator): string | undefined {
  * Deployment's args) while replicas > 0, SIGTERM (drain) when scaled to 0.
  */
 function runActorPods(cluster: Cluster) {
-  const pods: { args: string[]; exit: { code: number | null; signal: NodeJS.Signals | null } | null }[] = [];
+  const pods: {
+    args: string[];
+    env: Record<string, string>;
+    exit: { code: number | null; signal: NodeJS.Signals | null } | null;
+  }[] = [];
   let pod: CliProcess | undefined;
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
       const wanted = replicas(cluster.sim);
       if (wanted > 0 && !pod) {
-        const args = containerArgs(cluster.sim.get('deployments', NS, ACTOR)!);
-        const record = { args, exit: null as null | { code: number | null; signal: NodeJS.Signals | null } };
+        const deployment = cluster.sim.get('deployments', NS, ACTOR)!;
+        const args = containerArgs(deployment);
+        const env = containerEnv(deployment);
+        const record = {
+          args,
+          env,
+          exit: null as null | { code: number | null; signal: NodeJS.Signals | null },
+        };
         pods.push(record);
-        pod = cartridge(args, cluster.env);
+        // The container's own env entries win over the rest, as in a pod.
+        pod = cartridge(args, { ...cluster.env, ...env });
         void pod.exited.then((exit) => {
           record.exit = exit;
         });
@@ -270,6 +289,11 @@ test('kubernetes mode: one full iteration on the simulated cluster; a second orc
   await until(() => actors.pods.every((p) => p.exit !== null), 30_000, 'the actor pod to drain');
   t.is(actors.pods.length, 1);
   t.deepEqual(actors.pods[0]!.args, ['actor', '--forever']);
+  t.is(
+    actors.pods[0]!.env.CARTRIDGE_MCTS_NUM_SIMULATIONS,
+    '8',
+    "the iteration's simulations, set by the orchestrator",
+  );
   t.is(actors.pods[0]!.exit!.code, 0, 'the actor drained on SIGTERM');
 
   // A released the lease on exit, so B takes it at once, finds the run complete and exits.

@@ -1,8 +1,7 @@
 // The actor Deployment: scaled through its scale subresource (so an HPA or `kubectl scale` and
 // the orchestrator all speak the same API), status read from the Deployment itself.
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import type { KubeClients } from './client.js';
-import { sleep } from './client.js';
+import { apiStatus, type KubeClients, sleep } from './client.js';
 
 export interface DeploymentStatus {
   name: string;
@@ -59,5 +58,41 @@ export async function waitForReady(
     const status = await deploymentStatus(clients, namespace, name);
     if (status.readyReplicas >= minReady || Date.now() >= deadline) return status;
     await sleep(options.pollMs, options.signal);
+  }
+}
+
+/**
+ * Sets environment variables on the Deployment's first container (the actor), replacing the
+ * Deployment with its resourceVersion so a concurrent change (an HPA scaling it) is retried,
+ * not overwritten. Pods created afterwards get the new values; running pods are replaced by a
+ * rolling update. Returns false, writing nothing, when every value is already set.
+ */
+export async function setContainerEnv(
+  clients: KubeClients,
+  namespace: string,
+  name: string,
+  values: Record<string, string>,
+  attempts = 5,
+): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    const deployment = await clients.apps.readNamespacedDeployment({ name, namespace });
+    const container = deployment.spec?.template.spec?.containers[0];
+    if (!container) throw new Error(`Deployment ${namespace}/${name} has no container`);
+    const env = container.env ?? [];
+    const upToDate = Object.entries(values).every(([key, value]) => {
+      const current = env.find((e) => e.name === key);
+      return current?.value === value && current.valueFrom === undefined;
+    });
+    if (upToDate) return false;
+    container.env = [
+      ...env.filter((e) => !(e.name in values)),
+      ...Object.entries(values).map(([key, value]) => ({ name: key, value })),
+    ];
+    try {
+      await clients.apps.replaceNamespacedDeployment({ name, namespace, body: deployment });
+      return true;
+    } catch (error) {
+      if (apiStatus(error) !== 409 || attempt >= attempts) throw error;
+    }
   }
 }

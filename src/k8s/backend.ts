@@ -9,11 +9,15 @@ import type {
   TrainRequest,
   TrainResult,
 } from '../orchestrator/backend.js';
-import { scaleDeployment, waitForReady } from './actors.js';
+import { scaleDeployment, setContainerEnv, waitForReady } from './actors.js';
 import type { KubeClients } from './client.js';
 import { buildTrainerJob, collectFinishedJobs, deleteJob, trainerJobName, waitForJob } from './jobs.js';
 
+/** The actor's config override for simulations per move (config key mcts.num_simulations). */
+export const SIMULATIONS_ENV = 'CARTRIDGE_MCTS_NUM_SIMULATIONS';
+
 export type KubernetesProgress =
+  | { kind: 'actors-configured'; deployment: string; simulations: number }
   | { kind: 'actors-scaled'; deployment: string; replicas: number; previous: number }
   | { kind: 'actors-ready'; deployment: string; ready: number; wanted: number }
   | { kind: 'job-created'; job: string; iteration: number; attempt: number }
@@ -86,9 +90,20 @@ export class KubernetesBackend implements ExecutionBackend {
     this.pollMs = options.pollMs ?? 2000;
   }
 
-  async startSelfPlay(_request: SelfPlayRequest): Promise<void> {
-    // Actors read the model and simulations from the shared volume and config; only the count is ours.
+  async startSelfPlay(request: SelfPlayRequest): Promise<void> {
+    // Actors follow the model on the shared volume (or S3) themselves; the simulation ramp reaches
+    // them as an env override on the Deployment, set before scaling up so new pods start with it.
     const { namespace, actorDeployment, actorReplicas } = this.options;
+    const simulations = String(request.simulations);
+    const changed = await setContainerEnv(this.clients, namespace, actorDeployment, {
+      [SIMULATIONS_ENV]: simulations,
+    });
+    if (changed)
+      this.progress({
+        kind: 'actors-configured',
+        deployment: actorDeployment,
+        simulations: request.simulations,
+      });
     await this.scale(actorReplicas);
     if (actorReplicas === 0) return;
     const status = await waitForReady(this.clients, namespace, actorDeployment, 1, {

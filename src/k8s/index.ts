@@ -1,6 +1,12 @@
 // Kubernetes: the orchestrator's cluster backend (actors, trainer Jobs, leader election) and the
 // manifest tooling behind `cartridge k8s` (kustomize rendering, offline schema validation).
-export { type DeploymentStatus, deploymentStatus, scaleDeployment, waitForReady } from './actors.js';
+export {
+  type DeploymentStatus,
+  deploymentStatus,
+  scaleDeployment,
+  setContainerEnv,
+  waitForReady,
+} from './actors.js';
 export {
   KubernetesBackend,
   type KubernetesBackendOptions,

@@ -206,6 +206,8 @@ function kubernetesBackend(
 
 function describeProgress(e: KubernetesProgress): string {
   switch (e.kind) {
+    case 'actors-configured':
+      return `actors: deployment ${e.deployment} set to ${e.simulations} simulations per move`;
     case 'actors-scaled':
       return `actors: deployment ${e.deployment} ${e.previous} -> ${e.replicas} replicas`;
     case 'actors-ready':
