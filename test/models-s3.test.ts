@@ -1,12 +1,13 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import test from 'ava';
 import { ConfigError, loadConfig } from '../src/config/index.js';
-import { ModelWatcher } from '../src/inference/index.js';
-import { S3ModelSync, s3StoreOptions, uploadModel } from '../src/models/index.js';
+import { ModelWatcher, modelVersionOf } from '../src/inference/index.js';
+import { publishBestModel, S3ModelSync, s3StoreOptions, uploadModel } from '../src/models/index.js';
+import { sqliteRows, startCli, waitFor as waitUntil } from './helpers/actor-checks.js';
 import { writeTestModel } from './helpers/models.js';
 import { startS3Server } from './helpers/s3-server.js';
 
@@ -137,6 +138,49 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+test.serial(
+  'an actor following best.onnx mirrors <prefix>/best.onnx, never latest, and plays with it',
+  async (t) => {
+    const server = await startS3Server(bucket);
+    t.teardown(() => server.close());
+    const store = { endpoint: server.endpoint, bucket, prefix, region: 'us-east-1' };
+    await uploadModel({ file: modelA, iteration: 2, step: 20 }, store); // the newest candidate
+    t.is(await publishBestModel(modelB, store), 'runs/a/models/best.onnx'); // what the gate promoted
+    t.deepEqual(await objectBytes(server.client, 'runs/a/models/best.onnx'), readFileSync(modelB));
+
+    const cwd = mkdtempSync(join(tmpdir(), 'cartridge-models-s3-actor-'));
+    const run = startCli(['actor', '--game', 'tictactoe', '--forever', '--sims', '4'], {
+      cwd,
+      env: {
+        CARTRIDGE_MODELS_STORE: 's3',
+        CARTRIDGE_MODELS_S3_ENDPOINT: server.endpoint,
+        CARTRIDGE_MODELS_S3_BUCKET: bucket,
+        CARTRIDGE_MODELS_S3_PREFIX: prefix,
+        CARTRIDGE_MODELS_S3_POLL_MS: '100',
+        CARTRIDGE_TRAINING_GENERATE_WITH: 'best',
+        CARTRIDGE_ACTOR_WORKERS: '1',
+        CARTRIDGE_ACTOR_GAMES_PER_WORKER: '4',
+      },
+    });
+    t.teardown(() => run.child.kill('SIGKILL'));
+    const db = join(cwd, 'data', 'replay.db');
+    const best = modelVersionOf(modelB);
+    await waitUntil(
+      'episodes played with the promoted model',
+      () => existsSync(db) && sqliteRows(db).some((r) => r.model_version === best),
+      { timeoutMs: 90_000 },
+    );
+    run.child.kill('SIGTERM');
+    const exit = await run.exited;
+    t.is(exit.code, 0, exit.stderr);
+    t.false(
+      sqliteRows(db).some((r) => r.model_version === modelVersionOf(modelA)),
+      'the unpromoted latest never played',
+    );
+    t.deepEqual(readdirSync(join(cwd, 'data', 'models')), ['best.onnx']);
+  },
+);
 
 test('config: models.store = s3 needs a bucket; env vars select the S3 store', (t) => {
   const cwd = mkdtempSync(join(tmpdir(), 'cartridge-models-config-'));

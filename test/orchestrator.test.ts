@@ -79,6 +79,11 @@ test('gating with fixed results: first always promoted, below threshold kept, at
   );
   t.true(sameBytes(h.best, trainedModels[4] as string));
   t.is(state.best_model, modelVersionOf(trainedModels[4] as string));
+  t.deepEqual(
+    h.published,
+    [0, 2, 4].map((i) => modelVersionOf(trainedModels[i] as string)),
+    'each promotion, and only promotions, published best.onnx',
+  );
 
   // The evaluator meets the best only once there is one, with the configured match settings.
   t.is(h.evaluations[0]?.bestPath, null);

@@ -3,6 +3,7 @@ export {
   createS3Client,
   type ModelToPublish,
   objectKey,
+  publishBestModel,
   S3ModelSync,
   type S3ModelSyncOptions,
   type S3StoreOptions,

@@ -1,6 +1,7 @@
 // Model distribution through an S3-compatible object store, for clusters without a
-// ReadWriteMany volume. The trainer publishes a history object and then `latest`; actors poll
-// `latest.onnx` by ETag and download it atomically into their local models dir, where the
+// ReadWriteMany volume. The trainer publishes a history object and then `latest`; the
+// orchestrator publishes `best` on each promotion; actors poll the one they follow (latest.onnx
+// or best.onnx) by ETag and download it atomically into their local models dir, where the
 // file-based ModelWatcher picks it up exactly as it would from a shared volume.
 // Credentials come only from the AWS SDK's default chain (env vars, profile, IRSA...).
 import { randomBytes } from 'node:crypto';
@@ -27,13 +28,30 @@ export function s3StoreOptions(config: CartridgeConfig): S3StoreOptions {
   };
 }
 
-export function createS3Client(options: S3StoreOptions): S3Client {
+/**
+ * `maxAttempts` 1 suits the actors' poll (the next poll is the retry); publishers use the SDK's
+ * retries with backoff, since a lost upload is only noticed by actors that never see the model.
+ */
+export function createS3Client(options: S3StoreOptions, maxAttempts = 1): S3Client {
   return new S3Client({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
-    // one attempt per poll: the sync's own poll loop is the retry
-    maxAttempts: 1,
+    maxAttempts,
   });
+}
+
+const PUBLISH_ATTEMPTS = 4;
+
+function putObject(
+  client: S3Client,
+  options: S3StoreOptions,
+  key: string,
+  body: Buffer | string,
+  contentType: string,
+) {
+  return client.send(
+    new PutObjectCommand({ Bucket: options.bucket, Key: key, Body: body, ContentType: contentType }),
+  );
 }
 
 export function objectKey(prefix: string, name: string): string {
@@ -63,16 +81,14 @@ export interface UploadResult {
 export async function uploadModel(
   model: ModelToPublish,
   options: S3StoreOptions,
-  client: S3Client = createS3Client(options),
+  client: S3Client = createS3Client(options, PUBLISH_ATTEMPTS),
 ): Promise<UploadResult> {
   const body = await readFile(model.file);
   const historyKey = objectKey(options.prefix, `model_${model.iteration}_${model.step}.onnx`);
   const latestKey = objectKey(options.prefix, 'latest.onnx');
   const metadataKey = objectKey(options.prefix, 'latest.json');
   const put = (key: string, data: Buffer | string, contentType: string) =>
-    client.send(
-      new PutObjectCommand({ Bucket: options.bucket, Key: key, Body: data, ContentType: contentType }),
-    );
+    putObject(client, options, key, data, contentType);
   await put(historyKey, body, 'application/octet-stream');
   await put(latestKey, body, 'application/octet-stream');
   const metadata = {
@@ -87,6 +103,17 @@ export async function uploadModel(
   return { historyKey, latestKey, metadataKey };
 }
 
+/** Publishes a promoted model as <prefix>/best.onnx (actors with training.generate_with = best follow it). */
+export async function publishBestModel(
+  file: string,
+  options: S3StoreOptions,
+  client: S3Client = createS3Client(options, PUBLISH_ATTEMPTS),
+): Promise<string> {
+  const key = objectKey(options.prefix, 'best.onnx');
+  await putObject(client, options, key, await readFile(file), 'application/octet-stream');
+  return key;
+}
+
 export interface S3ModelSyncOptions extends S3StoreOptions {
   /** Local models dir; the object is written to <modelsDir>/<fileName>. */
   modelsDir: string;
@@ -98,7 +125,7 @@ export interface S3ModelSyncOptions extends S3StoreOptions {
   onDownload?: (info: { etag: string; path: string; bytes: number }) => void;
 }
 
-/** Polls <prefix>/latest.onnx by ETag and mirrors it atomically into the local models dir. */
+/** Polls <prefix>/<fileName> by ETag and mirrors it atomically into the local models dir. */
 export class S3ModelSync {
   private readonly log = logger('model-sync');
   private readonly client: S3Client;

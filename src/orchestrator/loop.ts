@@ -73,6 +73,8 @@ export interface LoopDependencies {
   /** Version label of a model file (name + content hash). */
   modelVersion: (path: string) => string;
   view: LoopView;
+  /** Publishes a newly promoted best.onnx beyond the local models dir (the S3 model store). */
+  publishBest?: (bestPath: string) => Promise<void>;
   /** Housekeeping after each training job (e.g. pruning the buffer to replay.max_transitions). */
   maintainReplay?: () => Promise<void>;
   /** Checked between phases; when true the loop stops cleanly after the current iteration's evaluation. */
@@ -244,6 +246,7 @@ export async function runLoop(deps: LoopDependencies, limits: LoopLimits): Promi
       const version = deps.modelVersion(latestPath);
       if (promoted) {
         copyFileAtomic(latestPath, bestPath);
+        await deps.publishBest?.(bestPath);
         state.best_model = version;
         await playLadder(deps, iteration, latestPath, version);
       }

@@ -7,6 +7,7 @@ import { type CartridgeConfig, type DataPaths, dataPaths } from '../config/index
 import { initialState } from '../eval/index.js';
 import { gameShape, replayMetadata } from '../games/index.js';
 import { type ModelShape, modelVersionOf } from '../inference/index.js';
+import { publishBestModel, s3StoreOptions } from '../models/index.js';
 import type { ReplayStore } from '../replay/index.js';
 import type { ExecutionBackend } from './backend.js';
 import { createLadderMatcher, createLoopEvaluator, type LoopEvaluatorOptions } from './evaluation.js';
@@ -119,6 +120,13 @@ export async function runOrchestrator(options: OrchestratorRunOptions): Promise<
         view: options.observers?.length ? allOf([view, ...options.observers]) : view,
         ...(options.stopRequested ? { stopRequested: options.stopRequested } : {}),
         ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+        ...(config.models.store === 's3'
+          ? {
+              publishBest: async (bestPath: string) => {
+                await publishBestModel(bestPath, s3StoreOptions(config));
+              },
+            }
+          : {}),
         maintainReplay: async () => {
           if (config.replay.max_transitions > 0) await replay.prune(config.replay.max_transitions, envId);
         },

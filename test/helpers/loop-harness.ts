@@ -69,6 +69,8 @@ export class LoopHarness {
   readonly evaluations: EvaluationRequest[] = [];
   readonly ladderMatches: LadderMatchRequest[] = [];
   readonly phases: string[] = [];
+  /** Versions of best.onnx as handed to publishBest (the S3 store's hook), in order. */
+  readonly published: string[] = [];
   stops = 0;
   step = 0;
   /** Outcome per iteration; a function may throw (a crash in evaluation). */
@@ -151,6 +153,9 @@ export class LoopHarness {
             }
           : {}),
         modelVersion: (path) => modelVersionOf(path),
+        publishBest: async (bestPath) => {
+          this.published.push(modelVersionOf(bestPath));
+        },
         view: this.view(),
         maintainReplay: async () => {
           // Like replay.prune: drops the oldest, keeping (at least) the newest iteration's episodes.

@@ -1,3 +1,4 @@
+import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { Actor, actorModelFile } from '../../actor/index.js';
 import { actorSearchOptions } from '../../actor/search-settings.js';
@@ -68,12 +69,15 @@ async function runActorCommand(config: import('../../config/index.js').Cartridge
   await store.migrate();
   await store.upsertGameMetadata(replayMetadata(config.common.env_id));
 
-  // S3 store: mirror <prefix>/latest.onnx into the local models dir for the file-based watcher
+  // S3 store: mirror the model this actor follows (<prefix>/latest.onnx or best.onnx) into the
+  // local models dir, where the file-based watcher picks it up.
+  const modelFile = actorModelFile(config, paths);
   const modelSync =
     config.models.store === 's3'
       ? new S3ModelSync({
           ...s3StoreOptions(config),
-          modelsDir: paths.modelsDir,
+          modelsDir: dirname(modelFile),
+          fileName: basename(modelFile),
           pollMs: config.models.s3_poll_ms,
         })
       : undefined;
@@ -88,7 +92,7 @@ async function runActorCommand(config: import('../../config/index.js').Cartridge
     search: actorSearchOptions(config, shape, config.mcts.num_simulations),
     intraOpThreads: config.actor.intra_op_threads,
     executionProvider: config.actor.execution_provider,
-    modelFile: actorModelFile(config, paths),
+    modelFile,
     modelPollMs: config.actor.model_poll_ms,
     replay: store,
     writeBatchEpisodes: config.actor.write_batch_episodes,
