@@ -251,3 +251,24 @@ test('generate_with = latest: actors play the newest candidate, promoted or not'
     [undefined, h.latest, h.latest],
   );
 });
+
+test('continuous mode: positions/s is what self-play wrote in its time, not what actors add during training', async (t) => {
+  const h = new LoopHarness({
+    edit: (config) => {
+      config.training.mode = 'continuous';
+    },
+    episodesDuringTraining: 3,
+    selfPlayDelayMs: 30,
+  });
+  const state = await h.run(2);
+  t.is(state.history.length, 2);
+  for (const record of state.history) {
+    t.is(record.positions, (E + 3) * 7, 'the iteration counts every position written in it');
+    t.true(record.selfplay_seconds > 0);
+    t.true(
+      Math.abs(record.positions_per_s * record.selfplay_seconds - E * 7) < 1e-6,
+      `rate × self-play time = self-play's own ${E * 7} positions, got ${record.positions_per_s * record.selfplay_seconds}`,
+    );
+  }
+  t.is(h.stops, 1, 'continuous actors run through every phase and are stopped once, at the end');
+});

@@ -188,6 +188,7 @@ export async function runLoop(deps: LoopDependencies, limits: LoopLimits): Promi
         }
         if (!continuous) await backend.stopSelfPlay();
         state.selfplay_seconds = baseSeconds + (Date.now() - phaseStart) / 1000;
+        state.selfplay_positions = (await deps.countReplay()).positions - state.positions_at_start;
         state.phase = 'train';
         writeState(statePath, state);
       }
@@ -251,14 +252,12 @@ export async function runLoop(deps: LoopDependencies, limits: LoopLimits): Promi
         await playLadder(deps, iteration, latestPath, version);
       }
       const counts = await deps.countReplay();
+      const selfPlayPositions = state.selfplay_positions ?? counts.positions - state.positions_at_start;
       const record: IterationRecord = {
         iteration,
         episodes: counts.episodes - state.episodes_at_start,
         positions: counts.positions - state.positions_at_start,
-        positions_per_s:
-          state.selfplay_seconds > 0
-            ? (counts.positions - state.positions_at_start) / state.selfplay_seconds
-            : 0,
+        positions_per_s: state.selfplay_seconds > 0 ? selfPlayPositions / state.selfplay_seconds : 0,
         selfplay_seconds: state.selfplay_seconds,
         train_seconds: state.train_seconds,
         train_loss: state.last_train?.loss ?? null,
@@ -279,6 +278,7 @@ export async function runLoop(deps: LoopDependencies, limits: LoopLimits): Promi
       state.episodes_at_start = counts.episodes;
       state.positions_at_start = counts.positions;
       state.selfplay_seconds = 0;
+      state.selfplay_positions = null;
       state.train_seconds = 0;
       state.last_train = null;
       writeState(statePath, state);

@@ -40,6 +40,12 @@ export const loopStateSchema = z.object({
   positions_at_start: z.number().int().nonnegative(),
   /** Seconds spent in this iteration's self-play so far (survives restarts). */
   selfplay_seconds: z.number().nonnegative(),
+  /**
+   * Positions in the buffer beyond positions_at_start when self-play ended (null before). In
+   * continuous mode actors keep writing during training, so the self-play rate must not count
+   * those. Optional: older files lack it.
+   */
+  selfplay_positions: z.number().int().nonnegative().nullable().optional(),
   train_seconds: z.number().nonnegative(),
   /** What this iteration's training job reported (null before it ran); optional: older files lack it. */
   last_train: z
@@ -71,6 +77,7 @@ export function initialState(envId: string, episodes: number, positions: number)
     episodes_at_start: episodes,
     positions_at_start: positions,
     selfplay_seconds: 0,
+    selfplay_positions: null,
     train_seconds: 0,
     last_train: null,
     best_model: null,

@@ -57,6 +57,10 @@ export interface LoopHarnessOptions {
   defaultOutcome?: EvaluationOutcome;
   /** Result of a ladder match (the newer model's view); no ladder matcher when absent. */
   ladderMatch?: (request: LadderMatchRequest) => MatchResult;
+  /** Episodes actors that keep running (continuous mode) write while the trainer works. */
+  episodesDuringTraining?: number;
+  /** The actors' episodes land this long after self-play starts (default at once). */
+  selfPlayDelayMs?: number;
 }
 
 export class LoopHarness {
@@ -96,14 +100,20 @@ export class LoopHarness {
       name: 'fake',
       startSelfPlay: async (request) => {
         this.selfPlay.push(request);
-        // The actors write the wanted episodes at once (7 positions each).
-        this.episodes += request.episodes;
+        // The actors write the wanted episodes at once (7 positions each); open-ended actors
+        // (continuous mode asks for 0 = run on) write one iteration's worth.
+        const write = () => {
+          this.episodes += request.episodes || E;
+        };
+        if (this.options.selfPlayDelayMs) setTimeout(write, this.options.selfPlayDelayMs);
+        else write();
       },
       stopSelfPlay: async () => {
         this.stops += 1;
       },
       train: async (request): Promise<TrainResult> => {
         this.trains.push(request);
+        this.episodes += this.options.episodesDuringTraining ?? 0;
         this.step += request.steps;
         const model = trainedModels[request.iteration - 1];
         if (!model) throw new Error(`no prepared model for iteration ${request.iteration}`);
