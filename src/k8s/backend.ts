@@ -14,7 +14,7 @@ import type { KubeClients } from './client.js';
 import { buildTrainerJob, collectFinishedJobs, deleteJob, trainerJobName, waitForJob } from './jobs.js';
 
 /** The actor's config override for simulations per move (config key mcts.num_simulations). */
-export const SIMULATIONS_ENV = 'CARTRIDGE_MCTS_NUM_SIMULATIONS';
+const SIMULATIONS_ENV = 'CARTRIDGE_MCTS_NUM_SIMULATIONS';
 
 export type KubernetesProgress =
   | { kind: 'actors-configured'; deployment: string; simulations: number }
@@ -94,9 +94,8 @@ export class KubernetesBackend implements ExecutionBackend {
     // Actors follow the model on the shared volume (or S3) themselves; the simulation ramp reaches
     // them as an env override on the Deployment, set before scaling up so new pods start with it.
     const { namespace, actorDeployment, actorReplicas } = this.options;
-    const simulations = String(request.simulations);
     const changed = await setContainerEnv(this.clients, namespace, actorDeployment, {
-      [SIMULATIONS_ENV]: simulations,
+      [SIMULATIONS_ENV]: String(request.simulations),
     });
     if (changed)
       this.progress({
