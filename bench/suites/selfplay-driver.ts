@@ -90,12 +90,6 @@ export function sumCounters(list: readonly SearchCounters[]): SearchCounters {
 
 const now = () => Number(process.hrtime.bigint()) / 1e9;
 
-const pick = (c: SearchCounters): SearchCounters => {
-  const out = { ...ZERO };
-  for (const k of Object.keys(ZERO) as (keyof SearchCounters)[]) out[k] = c[k];
-  return out;
-};
-
 /**
  * `arenas` arenas of `numGames` games sharing one model, kept alive between measurements so
  * later windows see games at every stage (not all at move 1).
@@ -108,8 +102,6 @@ export class ArenaSession {
    * whole: the first games to finish are the short ones, so a partial wave underestimates.
    */
   readonly firstWaveLengths: number[] = [];
-  /** Games finished so far, any wave. */
-  finishedGames = 0;
 
   constructor(
     private readonly model: PolicyValueModel,
@@ -132,12 +124,11 @@ export class ArenaSession {
 
   /** Only while the pipeline is settled: an arena is busy while its tree work is in flight. */
   private counters(): SearchCounters {
-    return sumCounters(this.arenas.map((a) => pick(a.stats())));
+    return sumCounters(this.arenas.map((a) => a.stats()));
   }
 
   private collect(arena: SelfPlayArena): void {
     const { stepCounts, episodeIndices } = arena.takeEpisodes();
-    this.finishedGames += stepCounts.length;
     for (let i = 0; i < stepCounts.length; i++) {
       if (episodeIndices[i]! < this.o.numGames) this.firstWaveLengths.push(stepCounts[i]!);
     }
