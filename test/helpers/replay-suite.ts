@@ -336,7 +336,8 @@ export function replaySuite(test: TestFn, makeHarness: () => Promise<Harness>): 
               report = message;
             });
             child.on('error', reject);
-            child.on('exit', (code) =>
+            // 'close' comes after the IPC channel has closed, so every message has been received.
+            child.on('close', (code) =>
               code === 0 && report
                 ? resolve(report as never)
                 : reject(new Error(`writer ${writer} exited ${code}`)),

@@ -25,4 +25,9 @@ const duplicates = Array.from({ length: Math.min(3, job.episodes) }, (_, i) =>
 for (let i = 0; i < own.length; i += job.batch) await store.writeEpisodes(own.slice(i, i + job.batch));
 await store.writeEpisodes(duplicates);
 await store.close();
-process.send?.({ counters: store.counters });
+// send() is asynchronous: wait until the report is handed over, or the process may exit first
+// and the parent sees a clean exit without it.
+await new Promise<void>((resolve, reject) =>
+  process.send!({ counters: store.counters }, undefined, {}, (error) => (error ? reject(error) : resolve())),
+);
+process.disconnect();
